@@ -1,0 +1,100 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { pngHasAlpha, readImageInfo, type ImageInfo } from '../shared/image-info';
+
+/**
+ * Binary in: reads the images of an input item through n8n's helpers (so the filesystem
+ * and S3 binary modes work), checks each one is an image TikHub takes, and wraps it in a
+ * named, typed Blob ready for the multipart form.
+ */
+
+export interface InputImage {
+	/** The input binary field it came from. */
+	property: string;
+	fileName: string;
+	mimeType: string;
+	info: ImageInfo;
+	/** For PNGs: whether they carry transparency (a mask must). */
+	hasAlpha?: boolean;
+	byteLength: number;
+	blob: Blob;
+}
+
+/** OpenAI's documented limit per image for gpt-image models. */
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
+const ACCEPTED_KINDS = ['png', 'jpeg', 'webp'];
+
+export async function readInputImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	role: 'image' | 'mask',
+): Promise<InputImage> {
+	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const metadata = binary[property];
+	if (!metadata) {
+		const present = Object.keys(binary);
+		const field = role === 'mask' ? 'Mask Binary Field' : 'Input Binary Field(s)';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex} has no binary field "${property}"`,
+			{
+				itemIndex,
+				description: present.length
+					? `Its binary fields are: ${present.join(', ')}. Set "${field}" to one of them.`
+					: `This item carries no binary data at all. Put a node that reads or downloads the ${role} before this one.`,
+			},
+		);
+	}
+
+	// Reads the bytes once; a filesystem or S3 reference is resolved by n8n, never by us.
+	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	const info = readImageInfo(bytes);
+	const fileLabel = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
+	const accepted = role === 'mask' ? ['png'] : ACCEPTED_KINDS;
+	if (!info || !accepted.includes(info.kind)) {
+		const seen = info ? info.mimeType : (metadata.mimeType ?? 'unknown data');
+		throw new NodeOperationError(
+			ctx.getNode(),
+			role === 'mask'
+				? `The mask ${fileLabel} is not a PNG (found ${seen})`
+				: `The image ${fileLabel} is not a PNG, JPEG or WebP (found ${seen})`,
+			{
+				itemIndex,
+				description:
+					role === 'mask'
+						? 'A mask must be a PNG with transparency: fully transparent pixels mark where to edit.'
+						: 'Convert the image first, e.g. with the Edit Image node.',
+			},
+		);
+	}
+	if (bytes.length > MAX_IMAGE_BYTES) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The ${role} ${fileLabel} is ${(bytes.length / 1048576).toFixed(1)} MB; TikHub takes at most 50 MB`,
+			{ itemIndex },
+		);
+	}
+
+	const fileName = fileNameFor(metadata.fileName, property, info);
+	return {
+		property,
+		fileName,
+		mimeType: info.mimeType,
+		info,
+		hasAlpha: info.kind === 'png' ? pngHasAlpha(bytes) : undefined,
+		byteLength: bytes.length,
+		// The Blob takes its own copy; `bytes` is dropped when this function returns.
+		blob: new Blob([bytes], { type: info.mimeType }),
+	};
+}
+
+/** The input's file name, or one made from the field name, with an extension that fits the bytes. */
+function fileNameFor(given: string | undefined, property: string, info: ImageInfo): string {
+	const base = (given ?? '').trim() || property;
+	const hasMatchingExtension = new RegExp(`\\.(${info.extension}|${info.kind})$`, 'i').test(base);
+	if (hasMatchingExtension) return base;
+	return `${base.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.${info.extension}`;
+}

@@ -1,0 +1,254 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
+import { clip, extractApiMessage, hintForStatus, redact } from './errors';
+import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, retryDelayMs } from './retry';
+
+/**
+ * The one way TikHub nodes talk HTTP: base URL and key from the credential, timeouts,
+ * retries with backoff and Retry-After, and errors a user can act on (with the key redacted).
+ */
+
+export const TIKHUB_CREDENTIAL = 'tikHubApi';
+
+export interface RequestPolicy {
+	/** Per request, in milliseconds. */
+	timeoutMs: number;
+	/** Extra tries after the first, on 429, 5xx and network errors. */
+	maxRetries: number;
+	/** Shared by the items of one execution so a 429 slows them all down. */
+	gate?: BackoffGate;
+}
+
+export interface TikHubCall {
+	method: IHttpRequestMethods;
+	/** Path under the base URL, e.g. `/v1/images/edits`. */
+	path: string;
+	body?: FormData | IDataObject;
+}
+
+interface TikHubCredentials {
+	baseUrl: string;
+	apiKey: string;
+}
+
+async function readCredentials(ctx: IExecuteFunctions): Promise<TikHubCredentials> {
+	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+		TIKHUB_CREDENTIAL,
+	);
+	const baseUrl = (credentials.baseUrl || 'https://ai.tikhub.io').trim().replace(/\/+$/, '');
+	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+}
+
+/** Calls a TikHub endpoint and returns its parsed JSON body. */
+export async function callTikHub<T>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	call: TikHubCall,
+	policy: RequestPolicy,
+): Promise<T> {
+	const { baseUrl, apiKey } = await readCredentials(ctx);
+	const response = await sendWithRetries(ctx, itemIndex, policy, apiKey, async () =>
+		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
+			method: call.method,
+			url: `${baseUrl}${call.path}`,
+			body: call.body,
+			json: true,
+			timeout: policy.timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse,
+	);
+	return parseJsonBody<T>(ctx, itemIndex, response.body, apiKey);
+}
+
+/**
+ * Downloads a result image by URL. The key is sent only to TikHub's own host:
+ * a URL on another host (a CDN, a storage bucket) is fetched without it.
+ */
+export async function downloadFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	url: string,
+	policy: RequestPolicy,
+): Promise<{ bytes: Buffer; contentType?: string }> {
+	const { baseUrl, apiKey } = await readCredentials(ctx);
+	const options: IHttpRequestOptions = {
+		method: 'GET',
+		url,
+		encoding: 'arraybuffer',
+		timeout: policy.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	const sameHost = sameOrigin(url, baseUrl);
+	const response = await sendWithRetries(ctx, itemIndex, policy, apiKey, async () =>
+		(sameHost
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
+			: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+	);
+	const contentType = response.headers['content-type'];
+	return {
+		bytes: Buffer.from(response.body as ArrayBuffer),
+		contentType: typeof contentType === 'string' ? contentType : undefined,
+	};
+}
+
+function sameOrigin(url: string, baseUrl: string): boolean {
+	try {
+		return new URL(url).origin === new URL(baseUrl).origin;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Sends, and sends again on a retryable failure, until a 2xx arrives or the tries run out.
+ * Every wait goes through the shared gate, so a 429 pauses the whole batch.
+ */
+async function sendWithRetries(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	policy: RequestPolicy,
+	apiKey: string,
+	send: () => Promise<IN8nHttpFullResponse>,
+): Promise<IN8nHttpFullResponse> {
+	const gate = policy.gate ?? new BackoffGate();
+	const signal = ctx.getExecutionCancelSignal?.();
+	const tries = Math.max(0, Math.floor(policy.maxRetries)) + 1;
+
+	for (let attempt = 1; ; attempt++) {
+		await gate.wait(signal);
+		let response: IN8nHttpFullResponse;
+		try {
+			response = await send();
+		} catch (error) {
+			const code = networkErrorCode(error);
+			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, apiKey);
+			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt);
+			const delay = retryDelayMs(attempt - 1);
+			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
+				itemIndex,
+				attempt,
+			});
+			await sleepUnlessAborted(delay, signal);
+			continue;
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) return response;
+		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) {
+			throw statusError(ctx, itemIndex, response, apiKey, attempt);
+		}
+		const delay = retryDelayMs(attempt - 1, response.headers['retry-after']);
+		if (status === 429) gate.pauseFor(delay);
+		ctx.logger.debug(`TikHub answered ${status}, retrying in ${delay} ms`, { itemIndex, attempt });
+		await sleepUnlessAborted(delay, signal);
+	}
+}
+
+/** The Node/axios error code of a network failure worth retrying, or undefined. */
+function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) {
+			// axios reports its own timeout as ECONNABORTED too; both are worth another try.
+			return code;
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function isTimeout(code: string): boolean {
+	return ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'].includes(
+		code,
+	);
+}
+
+function networkError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	code: string,
+	policy: RequestPolicy,
+	tries: number,
+): NodeApiError {
+	const seconds = Math.round(policy.timeoutMs / 1000);
+	const message = isTimeout(code)
+		? `TikHub did not answer within ${seconds} s (tried ${tries} time${tries > 1 ? 's' : ''})`
+		: `Could not reach TikHub: the connection failed (tried ${tries} time${tries > 1 ? 's' : ''})`;
+	const description = isTimeout(code)
+		? `Image edits can take several minutes at high quality or large sizes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`
+		: `Network error ${code}. Check the Base URL in your TikHub API credential and your network or proxy settings.`;
+	return new NodeApiError(ctx.getNode(), { message, code } as JsonObject, {
+		itemIndex,
+		message,
+		description,
+	});
+}
+
+/** A failure that is neither an HTTP status nor a retryable network error (cancelled, bad URL…). */
+function requestError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	apiKey: string,
+): NodeApiError {
+	const raw = error instanceof Error ? error.message : String(error);
+	const message = clip(redact(`TikHub request failed: ${raw}`, apiKey));
+	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
+}
+
+function statusError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	response: IN8nHttpFullResponse,
+	apiKey: string,
+	tries: number,
+): NodeApiError {
+	const status = response.statusCode;
+	const said = extractApiMessage(response.body) ?? response.statusMessage ?? 'no details given';
+	const detail = clip(redact(said, apiKey));
+	let message: string;
+	if (status === 401) message = `TikHub rejected the API key (401): ${detail}`;
+	else if (status === 429) message = `TikHub rate limit (429) after ${tries} tries: ${detail}`;
+	else message = `TikHub error ${status}: ${detail}`;
+	const httpCode = String(status);
+	return new NodeApiError(ctx.getNode(), { message, httpCode } as JsonObject, {
+		itemIndex,
+		message,
+		description: hintForStatus(status),
+		httpCode,
+	});
+}
+
+function parseJsonBody<T>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	body: unknown,
+	apiKey: string,
+): T {
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as T;
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+	try {
+		const parsed: unknown = JSON.parse(text);
+		if (parsed !== null && typeof parsed === 'object') return parsed as T;
+	} catch {
+		// reported below
+	}
+	const message = 'TikHub answered with a body that is not the expected JSON';
+	throw new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+		itemIndex,
+		message,
+		description: clip(redact(`The body began with: ${text.slice(0, 200)}`, apiKey)),
+	});
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+
+import { TikHubApi } from '../credentials/TikHubApi.credentials.ts';
+import { testCredential } from './engine/credential-test';
+import { imageItem } from './fixtures';
+import { runEdit } from './harness';
+import { startTikHubServer, type TikHubServer } from './server';
+
+let server: TikHubServer;
+before(async () => {
+	server = await startTikHubServer();
+});
+beforeEach(() => server.reset());
+after(async () => await server.close());
+
+const parameters = { model: 'gpt-image-2', prompt: 'add a hat' };
+
+describe('TikHub API credential', () => {
+	test('sends "Authorization: Bearer <key>" from the credential to its base URL', async () => {
+		const { items, error } = await runEdit(server, { parameters, items: [imageItem()] });
+		assert.equal(error, undefined);
+		assert.equal(items.length, 1);
+		assert.equal(server.requests.length, 1);
+		assert.equal(server.requests[0].authorization, `Bearer ${server.apiKey}`);
+		assert.equal(server.requests[0].path, '/v1/images/edits');
+	});
+
+	test('tolerates a trailing slash on the base URL', async () => {
+		const { error } = await runEdit(server, {
+			parameters,
+			items: [imageItem()],
+			credentials: { apiKey: server.apiKey, baseUrl: `${server.baseUrl}//` },
+		});
+		assert.equal(error, undefined);
+		assert.equal(server.requests[0].path, '/v1/images/edits');
+	});
+
+	test('a wrong key fails with 401 and a hint to check the credential, the key redacted', async () => {
+		const wrongKey = 'sk-wrong-key-that-must-not-leak';
+		const { error } = await runEdit(server, {
+			parameters,
+			items: [imageItem()],
+			credentials: { apiKey: wrongKey, baseUrl: server.baseUrl },
+		});
+		assert.ok(error);
+		assert.equal(error.httpCode, '401');
+		assert.match(error.message, /401/);
+		assert.match(error.description ?? '', /credential/i);
+		assert.doesNotMatch(JSON.stringify({ message: error.message, description: error.description }), new RegExp(wrongKey));
+		assert.equal(server.requests.length, 1, 'a 401 is not retried');
+	});
+
+	test('defaults the base URL to https://ai.tikhub.io', () => {
+		const baseUrl = new TikHubApi().properties.find((p) => p.name === 'baseUrl');
+		assert.equal(baseUrl?.default, 'https://ai.tikhub.io');
+	});
+
+	test('the credential test succeeds with the right key', async () => {
+		const status = await testCredential(new TikHubApi(), { apiKey: server.apiKey, baseUrl: `${server.baseUrl}/` });
+		assert.equal(status, 200);
+		assert.equal(server.requests[0].path, '/v1/models');
+		assert.equal(server.requests[0].authorization, `Bearer ${server.apiKey}`);
+	});
+
+	test('the credential test fails with a wrong key', async () => {
+		const status = await testCredential(new TikHubApi(), { apiKey: 'wrong', baseUrl: server.baseUrl });
+		assert.equal(status, 401);
+	});
+});

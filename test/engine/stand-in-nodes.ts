@@ -1,0 +1,142 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+/**
+ * Test-side nodes that feed the engine. Two stand in for n8n-nodes-base nodes (same type names
+ * and the parameters our examples use, so an example workflow file runs here and imports into
+ * n8n unchanged); one hands a test's own items to the next node. All of them store binary data
+ * through n8n's helpers, so the binary data mode under test applies to them too.
+ */
+
+function describe(
+	name: string,
+	displayName: string,
+	properties: INodeProperties[] = [],
+): INodeTypeDescription {
+	return {
+		displayName,
+		name,
+		group: ['transform'],
+		version: 1,
+		description: `Test stand-in for ${displayName}`,
+		defaults: { name: displayName },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties,
+	} as unknown as INodeTypeDescription;
+}
+
+function text(name: string, fallback = ''): INodeProperties {
+	return { displayName: name, name, type: 'string', default: fallback };
+}
+
+/** n8n-nodes-base.manualTrigger: starts the run with one empty item. */
+export class ManualTrigger implements INodeType {
+	description = describe('n8n-nodes-base.manualTrigger', 'Manual Trigger');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+	'.png': 'image/png',
+	'.jpg': 'image/jpeg',
+	'.jpeg': 'image/jpeg',
+	'.webp': 'image/webp',
+};
+
+/** n8n-nodes-base.readWriteFile: the `read` (one path or a comma list) and `write` operations. */
+export class ReadWriteFile implements INodeType {
+	description = describe('n8n-nodes-base.readWriteFile', 'Read/Write Files from Disk', [
+		text('operation', 'read'),
+		text('fileSelector'),
+		text('fileName'),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			default: {},
+			options: [text('dataPropertyName', 'data')],
+		},
+	]);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			const operation = this.getNodeParameter('operation', i, 'read') as string;
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const property = (options.dataPropertyName as string) || 'data';
+			if (operation === 'read') {
+				const selector = this.getNodeParameter('fileSelector', i) as string;
+				for (const path of selector.split(',').map((p) => p.trim())) {
+					const bytes = readFileSync(path);
+					const mimeType = MIME_BY_EXTENSION[extname(path).toLowerCase()] ?? 'application/octet-stream';
+					const binary = await this.helpers.prepareBinaryData(bytes, basename(path), mimeType);
+					out.push({ json: {}, binary: { [property]: binary }, pairedItem: { item: i } });
+				}
+			} else {
+				const fileName = this.getNodeParameter('fileName', i) as string;
+				const bytes = await this.helpers.getBinaryDataBuffer(i, property);
+				mkdirSync(dirname(fileName), { recursive: true });
+				writeFileSync(fileName, bytes);
+				out.push({ json: { ...items[i].json, fileName }, binary: items[i].binary, pairedItem: { item: i } });
+			}
+		}
+		return [out];
+	}
+}
+
+export interface FixtureBinary {
+	bytes: Buffer;
+	fileName?: string;
+	mimeType?: string;
+}
+
+export interface FixtureItem {
+	json?: IDataObject;
+	binary?: Record<string, FixtureBinary>;
+}
+
+const fixtures = new Map<string, FixtureItem[]>();
+let nextFixture = 0;
+
+/** Registers items for a `test.inputItems` node; returns the id to put in its parameters. */
+export function registerFixture(items: FixtureItem[]): string {
+	const id = `fixture-${nextFixture++}`;
+	fixtures.set(id, items);
+	return id;
+}
+
+/** test.inputItems: emits the items a test registered, binary stored the way n8n stores it. */
+export class InputItems implements INodeType {
+	description = describe('test.inputItems', 'Input Items', [text('fixture')]);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const id = this.getNodeParameter('fixture', 0) as string;
+		const items = fixtures.get(id) ?? [];
+		const out: INodeExecutionData[] = [];
+		for (const item of items) {
+			const binary: INodeExecutionData['binary'] = {};
+			for (const [property, file] of Object.entries(item.binary ?? {})) {
+				binary[property] = await this.helpers.prepareBinaryData(
+					file.bytes,
+					file.fileName,
+					file.mimeType ?? 'application/octet-stream',
+				);
+			}
+			out.push({ json: item.json ?? {}, ...(item.binary ? { binary } : {}) });
+		}
+		return [out];
+	}
+}

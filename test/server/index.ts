@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { answerEdit } from './edits';
+import { answerFault, type Fault } from './faults';
+import { readBody, recordRequest, type RecordedRequest } from './multipart';
+import { openAiError, send, sendJson } from './respond';
+import { wait } from './wait';
+
+export type { Fault } from './faults';
+export type { RecordedFile, RecordedRequest } from './multipart';
+export { detectFormat, encodePng, readImageSize, TINY_JPEG, TINY_WEBP } from './images';
+
+export interface TikHubServer {
+	/** http://127.0.0.1:<port> */
+	baseUrl: string;
+	apiKey: string;
+	/** Every request to /v1/*, including 401s, in arrival order. */
+	requests: RecordedRequest[];
+	/** Queues faults; each POST /v1/images/edits consumes the next one. */
+	fail(...faults: Fault[]): void;
+	/** Every edits request waits this long before answering. */
+	latencyMs: number;
+	/** Peak number of edits requests being handled at once. */
+	maxInFlight: number;
+	/** How many GET /files/* were served. */
+	fileRequests: number;
+	/** Clears requests, faults, counters and latency. */
+	reset(): void;
+	/** Stops listening and destroys open sockets, keep-alive ones too. */
+	close(): Promise<void>;
+}
+
+const DEFAULT_API_KEY = 'test-key-0123456789';
+
+const MODELS = {
+	object: 'list',
+	data: [
+		{ id: 'gpt-image-2', object: 'model' },
+		{ id: 'gpt-image-2-vip', object: 'model' },
+	],
+};
+
+function unauthorized(authorization: string | undefined) {
+	const match = /^Bearer\s+(.*)$/i.exec(authorization ?? '');
+	if (!match) {
+		return openAiError(
+			"You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+			null,
+			'invalid_api_key',
+		);
+	}
+	// Echoes the wrong key on purpose, as the real API does: the node must redact it.
+	return openAiError(
+		`Incorrect API key provided: ${match[1]}. You can find your API key at https://ai.tikhub.io.`,
+		null,
+		'invalid_api_key',
+	);
+}
+
+export async function startTikHubServer(options: { apiKey?: string } = {}): Promise<TikHubServer> {
+	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+	const sockets = new Set<Socket>();
+	const waiting = new Set<AbortController>();
+	const files = new Map<string, { bytes: Buffer; contentType: string }>();
+	let faults: Fault[] = [];
+	let inFlight = 0;
+
+	const storeFile = (bytes: Buffer, ext: string, contentType: string): string => {
+		const name = `${randomBytes(12).toString('hex')}.${ext}`;
+		files.set(name, { bytes, contentType });
+		return `${server.baseUrl}/files/${name}`;
+	};
+
+	// Counts the request as in flight and gives it a signal that aborts when the client
+	// goes away or the server closes, so waits end early.
+	const track = (res: ServerResponse): AbortSignal => {
+		const controller = new AbortController();
+		waiting.add(controller);
+		inFlight++;
+		server.maxInFlight = Math.max(server.maxInFlight, inFlight);
+		res.once('close', () => {
+			inFlight--;
+			waiting.delete(controller);
+			controller.abort();
+		});
+		return controller.signal;
+	};
+
+	const handleEdit = async (req: IncomingMessage, res: ServerResponse, body: Buffer, signal: AbortSignal) => {
+		const recorded = await recordRequest(req, '/v1/images/edits', body);
+		server.requests.push(recorded);
+		// Faults come before the auth check: a failing gateway answers before the API sees the key.
+		const fault = faults.shift();
+		if (fault && (await answerFault(fault, req, res, signal))) return;
+		if (!(await wait(server.latencyMs, signal))) return;
+		if (recorded.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, unauthorized(recorded.authorization));
+		const answer = answerEdit(recorded, storeFile);
+		sendJson(res, answer.status, answer.body);
+	};
+
+	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+		const isEdit = req.method === 'POST' && path === '/v1/images/edits';
+		const signal = isEdit ? track(res) : undefined;
+		const body = await readBody(req);
+		if (signal) return handleEdit(req, res, body, signal);
+		const recorded = await recordRequest(req, path, body);
+		server.requests.push(recorded);
+		if (recorded.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, unauthorized(recorded.authorization));
+		if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, MODELS);
+		sendJson(res, 404, { error: { message: 'Not found' } });
+	};
+
+	const serveFile = (res: ServerResponse, name: string) => {
+		const file = files.get(name);
+		if (!file) return sendJson(res, 404, { error: { message: 'Not found' } });
+		server.fileRequests++;
+		send(res, 200, file.bytes, { 'content-type': file.contentType });
+	};
+
+	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		if (path.startsWith('/v1/')) return handleApi(req, res, path);
+		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(res, path.slice('/files/'.length));
+		sendJson(res, 404, { error: { message: 'Not found' } });
+	};
+
+	const http = createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			if (res.headersSent) res.destroy();
+			else sendJson(res, 500, openAiError(`Test server error: ${String(error)}`, null, null, 'server_error'));
+		});
+	});
+	http.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.once('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve, reject) => {
+		http.once('error', reject);
+		http.listen(0, '127.0.0.1', () => {
+			http.off('error', reject);
+			resolve();
+		});
+	});
+	const { port } = http.address() as AddressInfo;
+
+	const server: TikHubServer = {
+		baseUrl: `http://127.0.0.1:${port}`,
+		apiKey,
+		requests: [],
+		latencyMs: 0,
+		maxInFlight: 0,
+		fileRequests: 0,
+		fail(...more) {
+			faults.push(...more);
+		},
+		reset() {
+			// Emptied in place so arrays a test already holds stay live.
+			server.requests.length = 0;
+			faults = [];
+			server.latencyMs = 0;
+			server.maxInFlight = 0;
+			server.fileRequests = 0;
+		},
+		async close() {
+			const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+			for (const controller of waiting) controller.abort();
+			for (const socket of sockets) socket.destroy();
+			await closed;
+		},
+	};
+	return server;
+}
