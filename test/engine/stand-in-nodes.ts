@@ -61,6 +61,7 @@ export class ReadWriteFile implements INodeType {
 		text('operation', 'read'),
 		text('fileSelector'),
 		text('fileName'),
+		text('dataPropertyName', 'data'),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -75,9 +76,9 @@ export class ReadWriteFile implements INodeType {
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			const operation = this.getNodeParameter('operation', i, 'read') as string;
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const property = (options.dataPropertyName as string) || 'data';
 			if (operation === 'read') {
+				const options = this.getNodeParameter('options', i, {}) as IDataObject;
+				const property = (options.dataPropertyName as string) || 'data';
 				const selector = this.getNodeParameter('fileSelector', i) as string;
 				for (const path of selector.split(',').map((p) => p.trim())) {
 					const bytes = readFileSync(path);
@@ -87,6 +88,7 @@ export class ReadWriteFile implements INodeType {
 				}
 			} else {
 				const fileName = this.getNodeParameter('fileName', i) as string;
+				const property = this.getNodeParameter('dataPropertyName', i, 'data') as string;
 				const bytes = await this.helpers.getBinaryDataBuffer(i, property);
 				mkdirSync(dirname(fileName), { recursive: true });
 				writeFileSync(fileName, bytes);

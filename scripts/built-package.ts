@@ -1,0 +1,43 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import type { EngineSetup } from '../test/engine';
+import { readImageSize } from '../test/server';
+
+/** The package as n8n loads it: the files listed under "n8n" in package.json, from dist/. */
+
+const root = resolve(__dirname, '..');
+
+export function loadBuiltPackage(): EngineSetup {
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+		name: string;
+		n8n: { nodes: string[]; credentials: string[] };
+	};
+	const firstExport = <T>(file: string): T => {
+		try {
+			const module = require(join(root, file)) as Record<string, new () => T>;
+			return new (Object.values(module)[0])();
+		} catch (error) {
+			throw new Error(`Cannot load ${file}: run "npm run build" first (${String(error)})`);
+		}
+	};
+	const nodeTypes: Record<string, INodeType> = {};
+	for (const file of pkg.n8n.nodes) {
+		const node = firstExport<INodeType>(file);
+		nodeTypes[`${pkg.name}.${node.description.name}`] = node;
+	}
+	return {
+		nodeTypes,
+		credentialTypes: pkg.n8n.credentials.map((file) => firstExport<ICredentialType>(file)),
+	};
+}
+
+/** "out/sample-edited.png: image 1024x1024, 12.3 KB" */
+export function describeImage(path: string): string {
+	const bytes = readFileSync(path);
+	const size = readImageSize(bytes);
+	const kb = (statSync(path).size / 1024).toFixed(1);
+	return `${relative(process.cwd(), path)}: ${size ? `${size.width}x${size.height}` : 'unknown size'}, ${kb} KB`;
+}
