@@ -1,7 +1,8 @@
 // n8n's community-node lint, set up as @n8n/node-cli (0.48) sets it up for `n8n-node lint`:
 // ESLint + typescript-eslint recommended + @n8n/eslint-plugin-community-nodes recommended.
-// (node-cli itself also adds eslint-plugin-n8n-nodes-base, whose pnpm-only install script
-// cannot run under npm, so that plugin is left out here.)
+// (node-cli also adds eslint-plugin-n8n-nodes-base, whose pnpm-only install script cannot
+// run under npm, so that plugin is left out here.) The n8n rules apply to what n8n loads:
+// nodes/, credentials/ and package.json. Tests and scripts are Node programs, not node code.
 import eslint from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { globalIgnores } from 'eslint/config';
@@ -11,15 +12,13 @@ export default tseslint.config(
 	globalIgnores(['dist', 'node_modules', 'out']),
 	{
 		files: ['**/*.ts'],
-		extends: [
-			eslint.configs.recommended,
-			tseslint.configs.recommended,
-			n8nCommunityNodesPlugin.configs.recommended,
-		],
-		rules: {
-			'prefer-spread': 'off',
-			'no-console': 'error',
-		},
+		extends: [eslint.configs.recommended, tseslint.configs.recommended],
+		rules: { 'prefer-spread': 'off' },
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		extends: [n8nCommunityNodesPlugin.configs.recommended],
+		rules: { 'no-console': 'error' },
 	},
 	{
 		files: ['package.json'],
@@ -27,17 +26,6 @@ export default tseslint.config(
 		languageOptions: {
 			parser: tseslint.parser,
 			parserOptions: { extraFileExtensions: ['.json'] },
-		},
-	},
-	{
-		// Tests, scripts and the test server are not node code: they may use Node's APIs and print.
-		files: ['test/**/*.ts', 'scripts/**/*.ts'],
-		rules: {
-			'no-console': 'off',
-			'@n8n/community-nodes/no-restricted-globals': 'off',
-			'@n8n/community-nodes/no-restricted-imports': 'off',
-			// The test server's fixed bearer token is test data, not a secret.
-			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
 		},
 	},
 );

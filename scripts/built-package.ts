@@ -17,6 +17,7 @@ export function loadBuiltPackage(): EngineSetup {
 	};
 	const firstExport = <T>(file: string): T => {
 		try {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- loads dist/ files listed in package.json
 			const module = require(join(root, file)) as Record<string, new () => T>;
 			return new (Object.values(module)[0])();
 		} catch (error) {

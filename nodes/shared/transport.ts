@@ -189,7 +189,8 @@ function networkError(
 	const description = isTimeout(code)
 		? `Image edits can take several minutes at high quality or large sizes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`
 		: `Network error ${code}. Check the Base URL in your TikHub API credential and your network or proxy settings.`;
-	return new NodeApiError(ctx.getNode(), { message, code } as JsonObject, {
+	// No `code` in the error object: n8n would swap our message for its generic one.
+	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
 		message,
 		description,

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 
 import { TestCredentialsHelper } from './credentials-helper';
 import { userFolder } from './env';
+import { captureLogs } from './logger';
 import { InputItems, ManualTrigger, ReadWriteFile } from './stand-in-nodes';
 
 /**
@@ -57,6 +58,9 @@ export interface RunResult {
 	/** Items a node emitted on its first output, [] when it did not run. */
 	output(nodeName: string): INodeExecutionData[];
 }
+
+captureLogs();
+export { logLines } from './logger';
 
 /** Node types every test workflow may use besides the package's own. */
 const TEST_NODE_TYPES: Record<string, INodeType> = {
