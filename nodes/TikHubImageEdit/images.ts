@@ -86,9 +86,23 @@ export async function readInputImage(
 		info,
 		hasAlpha: info.kind === 'png' ? pngHasAlpha(bytes) : undefined,
 		byteLength: bytes.length,
-		// The Blob takes its own copy; `bytes` is dropped when this function returns.
-		blob: new Blob([bytes], { type: info.mimeType }),
+		blob: chunkedBlob(bytes, info.mimeType),
 	};
+}
+
+const BLOB_PART_BYTES = 1024 * 1024;
+
+/**
+ * The Blob takes its own copy of the bytes (`bytes` is dropped when readInputImage returns).
+ * Built from 1 MiB parts because Node's Blob.stream() yields one chunk per part: from a
+ * single part, sending a 20 MB image would copy all 20 MB once more in flight.
+ */
+function chunkedBlob(bytes: Buffer, type: string): Blob {
+	const parts: Buffer[] = [];
+	for (let offset = 0; offset < bytes.length; offset += BLOB_PART_BYTES) {
+		parts.push(bytes.subarray(offset, offset + BLOB_PART_BYTES));
+	}
+	return new Blob(parts, { type });
 }
 
 /** The input's file name, or one made from the field name, with an extension that fits the bytes. */

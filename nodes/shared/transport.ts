@@ -65,6 +65,9 @@ export async function callTikHub<T>(
 			timeout: policy.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// An API call never needs a redirect, and the redirect follower keeps a copy of the
+			// whole request body (every image) in memory in case it has to send it again.
+			disableFollowRedirect: true,
 		})) as IN8nHttpFullResponse,
 	);
 	return parseJsonBody<T>(ctx, itemIndex, response.body, apiKey);

@@ -49,6 +49,8 @@ export interface RunOptions {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	/** n8n's `N8N_DEFAULT_BINARY_DATA_MODE`: `default` keeps binaries in memory, `filesystem` on disk. */
 	binaryMode?: BinaryMode;
+	/** Called as each node starts (n8n's `nodeExecuteBefore` hook), e.g. to measure one node alone. */
+	onNodeStart?: (nodeName: string) => void;
 }
 
 export interface RunResult {
@@ -130,6 +132,7 @@ export async function runWorkflow(
 		nodes: workflowJson.nodes,
 		activeVersionId: null,
 	} as IWorkflowBase);
+	if (options.onNodeStart) hooks.addHandler('nodeExecuteBefore', options.onNodeStart);
 	const finished = new Promise<IRun>((resolve) => {
 		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
 	});

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: how fast and how lean the built node is, run through n8n's engine against
+ * the TikHub-compatible server (in a child process, with a set latency). Not a test: figures
+ * depend on the machine. Prints a table; the README quotes it.
+ *
+ *  (a) wall time for N items at concurrency 1 and at the default, next to the ideal ceil(N/C) x latency
+ *  (b) peak RSS growth while editing one large image, as a multiple of the image size
+ *  (c) cold require() time of the node module
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { deflateSync } from 'node:zlib';
+
+import { DEFAULT_CONCURRENCY } from '../nodes/TikHubImageEdit/description';
+import { runWorkflow } from '../test/engine';
+import { registerFixture } from '../test/engine/stand-in-nodes';
+import { png } from '../test/fixtures';
+import { editWorkflow } from '../test/harness';
+import { loadBuiltPackage } from './built-package';
+
+const root = resolve(__dirname, '..');
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 16);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1000);
+const LARGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 20);
+
+async function startServer(latencyMs: number): Promise<{ child: ChildProcess; baseUrl: string; apiKey: string }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts'), String(latencyMs)], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+	return { child, ...(JSON.parse(line) as { baseUrl: string; apiKey: string }) };
+}
+
+async function stopServer(child: ChildProcess) {
+	child.kill('SIGTERM');
+	await once(child, 'exit');
+}
+
+async function editItems(
+	server: { baseUrl: string; apiKey: string },
+	items: Parameters<typeof registerFixture>[0],
+	options: Record<string, unknown>,
+	onNodeStart?: (nodeName: string) => void,
+) {
+	const result = await runWorkflow(
+		loadBuiltPackage(),
+		editWorkflow({ model: 'gpt-image-2', prompt: 'bench', options }, registerFixture(items)),
+		{
+			credentials: { tikHubApi: { apiKey: server.apiKey, baseUrl: server.baseUrl } },
+			binaryMode: 'filesystem',
+			onNodeStart,
+		},
+	);
+	if (result.error) throw result.error;
+	return result;
+}
+
+/** A PNG of incompressible pixels (stored deflate blocks), about `megabytes` MB. */
+function largePng(megabytes: number): Buffer {
+	const width = 2048;
+	const height = Math.ceil((megabytes * 1024 * 1024) / (width * 4 + 1));
+	const raw = randomBytes(height * (width * 4 + 1));
+	for (let row = 0; row < height; row++) raw[row * (width * 4 + 1)] = 0;
+	const header = png(1, 1);
+	const ihdr = Buffer.from(header.subarray(8, 33));
+	ihdr.writeUInt32BE(width, 8);
+	ihdr.writeUInt32BE(height, 12);
+	const crc = (data: Buffer) => {
+		let c = ~0;
+		for (const byte of data) {
+			c ^= byte;
+			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		}
+		return ~c >>> 0;
+	};
+	ihdr.writeUInt32BE(crc(ihdr.subarray(4, 21)), 21);
+	const idat = deflateSync(raw, { level: 0 });
+	const chunk = Buffer.alloc(12 + idat.length);
+	chunk.writeUInt32BE(idat.length, 0);
+	chunk.write('IDAT', 4, 'ascii');
+	idat.copy(chunk, 8);
+	chunk.writeUInt32BE(crc(chunk.subarray(4, 8 + idat.length)), 8 + idat.length);
+	return Buffer.concat([header.subarray(0, 8), ihdr, chunk, header.subarray(header.length - 12)]);
+}
+
+async function wallTimes() {
+	const server = await startServer(LATENCY_MS);
+	const rows: string[][] = [];
+	try {
+		const items = Array.from({ length: ITEMS }, () => ({ binary: { data: { bytes: png(256, 256), fileName: 'p.png', mimeType: 'image/png' } } }));
+		for (const concurrency of [1, DEFAULT_CONCURRENCY]) {
+			const started = Date.now();
+			await editItems(server, items, { concurrency });
+			const seconds = (Date.now() - started) / 1000;
+			const ideal = (Math.ceil(ITEMS / concurrency) * LATENCY_MS) / 1000;
+			rows.push([
+				`${ITEMS} items, concurrency ${concurrency}${concurrency === DEFAULT_CONCURRENCY ? ' (default)' : ''}`,
+				`${seconds.toFixed(2)} s`,
+				`ideal ${ideal.toFixed(2)} s (+${(((seconds - ideal) / ideal) * 100).toFixed(1)}%)`,
+			]);
+		}
+	} finally {
+		await stopServer(server.child);
+	}
+	return rows;
+}
+
+async function peakMemory() {
+	const server = await startServer(0);
+	try {
+		const image = largePng(LARGE_MB);
+		const items = [{ binary: { data: { bytes: image, fileName: 'large.png', mimeType: 'image/png' } } }];
+		await editItems(server, [{ binary: { data: { bytes: png(), fileName: 'w.png', mimeType: 'image/png' } } }], {}); // warm-up
+		// Measured from the moment our node starts: the input image is already stored on disk
+		// (filesystem binary mode) by the node before it, as in a real workflow.
+		let baseline = 0;
+		let peak = 0;
+		let sampler: NodeJS.Timeout | undefined;
+		await editItems(server, items, {}, (nodeName) => {
+			if (nodeName !== 'TikHub Image Edit') return;
+			global.gc?.();
+			baseline = peak = process.memoryUsage().rss;
+			sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+		});
+		clearInterval(sampler);
+		peak = Math.max(peak, process.memoryUsage().rss);
+		const growth = peak - baseline;
+		const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+		return [[`peak RSS growth, one ${mb(image.length)} image`, mb(growth), `${(growth / image.length).toFixed(2)}x the image`]];
+	} finally {
+		await stopServer(server.child);
+	}
+}
+
+function requireTime() {
+	const script = `
+		require('n8n-workflow');
+		const t = process.hrtime.bigint();
+		require(${JSON.stringify(join(root, 'dist/nodes/TikHubImageEdit/TikHubImageEdit.node.js'))});
+		require(${JSON.stringify(join(root, 'dist/credentials/TikHubApi.credentials.js'))});
+		console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
+	const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' })));
+	runs.sort((a, b) => a - b);
+	return [['cold require of node + credential (n8n-workflow already loaded)', `${runs[2].toFixed(1)} ms`, 'median of 5 fresh processes']];
+}
+
+void (async () => {
+	const rows = [...(await wallTimes()), ...(await peakMemory()), ...requireTime()];
+	const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+	console.log(`\nTikHub Image Edit benchmark (${LATENCY_MS} ms server latency, Node ${process.version}, ${cpus().length} cores)\n`);
+	for (const row of rows) console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
+	process.exit(0);
+})();
