@@ -126,7 +126,8 @@ async function sendWithRetries(
 ): Promise<IN8nHttpFullResponse> {
 	const gate = policy.gate ?? new BackoffGate();
 	const signal = ctx.getExecutionCancelSignal?.();
-	const tries = Math.max(0, Math.floor(policy.maxRetries)) + 1;
+	const retries = Number.isFinite(policy.maxRetries) ? Math.max(0, Math.floor(policy.maxRetries)) : 0;
+	const tries = retries + 1;
 
 	for (let attempt = 1; ; attempt++) {
 		await gate.wait(signal);
