@@ -93,10 +93,16 @@ export async function downloadFile(
 		ignoreHttpStatusErrors: true,
 	};
 	const sameHost = sameOrigin(url, baseUrl);
-	const response = await sendWithRetries(ctx, itemIndex, policy, apiKey, async () =>
-		(sameHost
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
-			: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+	const response = await sendWithRetries(
+		ctx,
+		itemIndex,
+		policy,
+		apiKey,
+		async () =>
+			(sameHost
+				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
+				: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+		'download',
 	);
 	const contentType = response.headers['content-type'];
 	return {
@@ -123,6 +129,7 @@ async function sendWithRetries(
 	policy: RequestPolicy,
 	apiKey: string,
 	send: () => Promise<IN8nHttpFullResponse>,
+	purpose: 'api' | 'download' = 'api',
 ): Promise<IN8nHttpFullResponse> {
 	const gate = policy.gate ?? new BackoffGate();
 	const signal = ctx.getExecutionCancelSignal?.();
@@ -150,7 +157,9 @@ async function sendWithRetries(
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) return response;
 		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) {
-			throw statusError(ctx, itemIndex, response, apiKey, attempt);
+			throw purpose === 'api'
+				? statusError(ctx, itemIndex, response, apiKey, attempt)
+				: downloadError(ctx, itemIndex, response.statusCode);
 		}
 		const delay = retryDelayMs(attempt - 1, response.headers['retry-after']);
 		if (status === 429) gate.pauseFor(delay);
@@ -233,6 +242,17 @@ function statusError(
 		message,
 		description: hintForStatus(status),
 		httpCode,
+	});
+}
+
+function downloadError(ctx: IExecuteFunctions, itemIndex: number, status: number): NodeApiError {
+	const message = `Could not download the edited image from the URL TikHub returned (HTTP ${status})`;
+	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+		itemIndex,
+		message,
+		description:
+			'Result URLs can expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
+		httpCode: String(status),
 	});
 }
 

@@ -26,6 +26,8 @@ export interface TikHubServer {
 	maxInFlight: number;
 	/** How many GET /files/* were served. */
 	fileRequests: number;
+	/** The Authorization header of each GET /files/* served (undefined when none was sent). */
+	fileAuthorizations: Array<string | undefined>;
 	/** Clears requests, faults, counters and latency. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, keep-alive ones too. */
@@ -112,17 +114,18 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
 
-	const serveFile = (res: ServerResponse, name: string) => {
+	const serveFile = (req: IncomingMessage, res: ServerResponse, name: string) => {
 		const file = files.get(name);
 		if (!file) return sendJson(res, 404, { error: { message: 'Not found' } });
 		server.fileRequests++;
+		server.fileAuthorizations.push(req.headers.authorization);
 		send(res, 200, file.bytes, { 'content-type': file.contentType });
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		if (path.startsWith('/v1/')) return handleApi(req, res, path);
-		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(res, path.slice('/files/'.length));
+		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(req, res, path.slice('/files/'.length));
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
 
@@ -152,6 +155,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		latencyMs: 0,
 		maxInFlight: 0,
 		fileRequests: 0,
+		fileAuthorizations: [],
 		fail(...more) {
 			faults.push(...more);
 		},
@@ -162,6 +166,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 			server.latencyMs = 0;
 			server.maxInFlight = 0;
 			server.fileRequests = 0;
+			server.fileAuthorizations.length = 0;
 		},
 		async close() {
 			const closed = new Promise<void>((resolve) => http.close(() => resolve()));
