@@ -56,6 +56,17 @@ describe('binary output', () => {
 		assert.deepEqual((json.usage as { total_tokens: number }).total_tokens, 100);
 	});
 
+	test('base64 sent as a data URL still decodes to the image', async () => {
+		server.fail({
+			kind: 'status',
+			status: 200,
+			body: { created: 1, data: [{ b64_json: `data:image/png;base64,${png(12, 10).toString('base64')}` }] },
+		});
+		const { items, error } = await runEdit(server, { parameters: { model: 'gpt-image-2', prompt: 'x' }, items: [imageItem()] });
+		assert.equal(error, undefined);
+		assert.deepEqual(readImageSize(await readBinary(items[0].binary!.data)), { width: 12, height: 10 });
+	});
+
 	test('the PNG result has the size asked for', async () => {
 		const { items } = await runEdit(server, {
 			parameters: { model: 'gpt-image-2', prompt: 'x', options: { size: '1536x1024' } },

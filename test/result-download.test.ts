@@ -62,6 +62,18 @@ describe('url results', () => {
 		assert.equal(detectFormat(await readBinary(binary)), 'webp');
 	});
 
+	test('a redirect from TikHub\'s host to another host does not carry the key along', async () => {
+		const url = `${server.baseUrl}/redirect?to=${encodeURIComponent(await fileOnCdn())}`;
+		server.fail({ kind: 'status', status: 200, body: { created: 1, data: [{ url }] } });
+		const { items, error } = await runEdit(server, {
+			parameters: { model: 'gpt-image-2', prompt: 'x', options: { responseFormat: 'url' } },
+			items: [imageItem()],
+		});
+		assert.equal(error, undefined);
+		assert.deepEqual(cdn.fileAuthorizations, [undefined]);
+		assert.equal(items[0].binary?.data.mimeType, 'image/webp');
+	});
+
 	test('a URL that has expired (404) fails with a download error, not an API error', async () => {
 		server.fail({ kind: 'status', status: 200, body: { created: 1, data: [{ url: `${cdn.baseUrl}/files/gone.png` }] } });
 		const { error } = await runEdit(server, {

@@ -120,6 +120,27 @@ describe('retries', () => {
 		}
 	});
 
+	test('a 200 that carries an error instead of images shows that error', async () => {
+		server.fail({ kind: 'status', status: 200, body: { error: { message: 'Your request was rejected by the safety system' } } });
+		const run = await edit();
+		assert.equal(run.error?.message, 'TikHub answered without any image: Your request was rejected by the safety system');
+	});
+
+	test('a redirect on the edit call is not followed and points at the Base URL', async () => {
+		server.fail({ kind: 'status', status: 301, headers: { location: 'https://ai.tikhub.io/v1/images/edits' }, body: '' });
+		const run = await edit();
+		assert.equal(server.requests.length, 1);
+		assert.equal(run.error?.httpCode, '301');
+		assert.match(run.error?.description ?? '', /Base URL .* https/);
+	});
+
+	test('Max Retries set by expression is kept within 0 to 10', async () => {
+		server.fail({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
+		const run = await edit({ maxRetries: '={{ -5 }}' });
+		assert.equal(server.requests.length, 1, 'a negative count means no retry');
+		assert.equal(run.error?.httpCode, '500');
+	});
+
 	test('an answer slower than the timeout fails with the limit and how to raise it', async () => {
 		server.latencyMs = 3000;
 		const run = await edit({ timeout: 1, maxRetries: 0 });

@@ -9,8 +9,9 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { BackoffGate } from '../shared/backoff-gate';
 import { runPool } from '../shared/pool';
-import { DEFAULT_CONCURRENCY, imageEditProperties } from './description';
+import { imageEditProperties } from './description';
 import { editImage } from './edit';
+import { readConcurrency } from './request';
 
 export class TikHubImageEdit implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,16 +37,16 @@ export class TikHubImageEdit implements INodeType {
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const concurrency = Number(options.concurrency) || DEFAULT_CONCURRENCY;
+		const concurrency = readConcurrency(this.getNodeParameter('options', 0, {}) as IDataObject);
 		const continueOnFail = this.continueOnFail();
 		const gate = new BackoffGate();
+		const signal = this.getExecutionCancelSignal?.();
 
 		const outcomes = await runPool(
 			items.length,
 			concurrency,
 			async (itemIndex) => await editImage.call(this, itemIndex, gate),
-			{ stopOnFailure: !continueOnFail },
+			{ stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true },
 		);
 
 		const output: INodeExecutionData[] = [];
@@ -74,6 +75,10 @@ function asNodeError(
 	reason: unknown,
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {
-	if (reason instanceof NodeApiError || reason instanceof NodeOperationError) return reason;
+	if (reason instanceof NodeApiError || reason instanceof NodeOperationError) {
+		// n8n's own helpers may throw without saying which item failed.
+		reason.context.itemIndex ??= itemIndex;
+		return reason;
+	}
 	return new NodeOperationError(ctx.getNode(), reason as Error, { itemIndex });
 }

@@ -57,7 +57,6 @@ export const imageEditProperties: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		placeholder: 'e.g. data',
-		hint: 'The name of the binary field of the input item that holds the image',
 		description:
 			'Binary field of the input item with the image to edit (PNG, JPEG or WebP). With GPT Image 2 VIP you can list several fields separated by commas, e.g. "data, logo", to send several reference images.',
 	},
@@ -102,7 +101,7 @@ export const imageEditProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. mask',
 				description:
-					'Binary field of the input item with a mask: a PNG of exactly the same width and height as the (first) image, whose fully transparent pixels mark the area to edit. Leave empty to let the model edit the whole image.',
+					'Binary field of the input item with a mask: a PNG of exactly the same width and height as the (first) image, whose fully transparent pixels mark the area to edit. It must be on the same item as the image, e.g. read by a second node and joined with a Merge node (Combine by Position). Leave empty to let the model edit the whole image.',
 			},
 			{
 				displayName: 'Max Retries',
@@ -121,6 +120,13 @@ export const imageEditProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 10 },
 				default: 1,
 				description: 'How many edited versions to create (1 to 10). Each one becomes an output item.',
+			},
+			{
+				displayName: 'Output Binary Field',
+				name: 'binaryPropertyOutput',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary field that holds the edited image in the output items',
 			},
 			{
 				// form: output_compression
@@ -143,14 +149,7 @@ export const imageEditProperties: INodeProperties[] = [
 					{ name: 'WebP', value: 'webp' },
 				],
 				default: 'png',
-				description: 'File format of the edited image',
-			},
-			{
-				displayName: 'Output Binary Field',
-				name: 'binaryPropertyOutput',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary field that holds the edited image in the output items',
+				description: 'File format of the edited image. JPEG and WebP also offer Output Compression.',
 			},
 			{
 				displayName: 'Output Items',
@@ -192,12 +191,12 @@ export const imageEditProperties: INodeProperties[] = [
 				name: 'responseFormat',
 				type: 'options',
 				options: [
-					{ name: 'Base64 (B64_json)', value: 'b64_json' },
+					{ name: 'Base64 Data', value: 'b64_json' },
 					{ name: 'URL', value: 'url' },
 				],
 				default: 'b64_json',
 				description:
-					'How TikHub returns the image. The node always outputs binary data: URLs are downloaded.',
+					'How TikHub hands over the image. Usually leave this out: the node outputs binary data either way (URLs are downloaded).',
 			},
 			{
 				// form: size

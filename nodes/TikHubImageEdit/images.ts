@@ -21,8 +21,8 @@ export interface InputImage {
 	blob: Blob;
 }
 
-/** OpenAI's documented limit per image for gpt-image models. */
-const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+/** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
+const MAX_BYTES = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024 };
 
 const ACCEPTED_KINDS = ['png', 'jpeg', 'webp'];
 
@@ -70,10 +70,10 @@ export async function readInputImage(
 			},
 		);
 	}
-	if (bytes.length > MAX_IMAGE_BYTES) {
+	if (bytes.length > MAX_BYTES[role]) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The ${role} ${fileLabel} is ${(bytes.length / 1048576).toFixed(1)} MB; TikHub takes at most 50 MB`,
+			`The ${role} ${fileLabel} is ${(bytes.length / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`,
 			{ itemIndex },
 		);
 	}

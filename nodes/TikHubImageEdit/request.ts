@@ -92,11 +92,25 @@ export function readEditParameters(
 		maskProperty: text(options.maskBinaryPropertyName),
 		binaryPropertyOutput: text(options.binaryPropertyOutput) ?? 'data',
 		outputMode: options.outputMode === 'perInput' ? 'perInput' : 'perImage',
-		timeoutSeconds: number(options.timeout) || DEFAULT_TIMEOUT_SECONDS,
-		maxRetries: number(options.maxRetries) ?? DEFAULT_MAX_RETRIES,
-		concurrency: number(options.concurrency) || DEFAULT_CONCURRENCY,
+		timeoutSeconds: clamp(number(options.timeout), 1, 3600, DEFAULT_TIMEOUT_SECONDS),
+		maxRetries: clamp(number(options.maxRetries), 0, 10, DEFAULT_MAX_RETRIES),
+		concurrency: readConcurrency(options),
 	};
 	return { fields, settings };
+}
+
+/**
+ * Keeps run settings within the limits the UI shows, also when an expression sets them:
+ * an expression giving 1e6 retries or 500 parallel uploads would hurt more than it helps.
+ */
+function clamp(value: number | undefined, min: number, max: number, fallback: number): number {
+	if (value === undefined || !Number.isFinite(value)) return fallback;
+	return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** Items in flight at once; read once per run, from the first item's options. */
+export function readConcurrency(options: IDataObject): number {
+	return clamp(number(options.concurrency), 1, 32, DEFAULT_CONCURRENCY);
 }
 
 /**

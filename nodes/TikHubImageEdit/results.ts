@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { clip, extractApiMessage } from '../shared/errors';
 import { readImageInfo, type ImageInfo } from '../shared/image-info';
 import { downloadFile, type RequestPolicy } from '../shared/transport';
 import type { EditFields, EditSettings } from './request';
@@ -42,9 +43,12 @@ export async function buildOutputItems(
 ): Promise<INodeExecutionData[]> {
 	const entries = Array.isArray(response.data) ? response.data : [];
 	if (entries.length === 0 || entries.some((entry) => !entry?.b64_json && !entry?.url)) {
-		const message = entries.length
-			? 'TikHub answered without an image (no "b64_json" or "url" in the result)'
-			: 'TikHub answered without any image';
+		const said = extractApiMessage(response);
+		const message = clip(
+			(entries.length
+				? 'TikHub answered without an image (no "b64_json" or "url" in the result)'
+				: 'TikHub answered without any image') + (said ? `: ${said}` : ''),
+		);
 		throw new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 			itemIndex,
 			message,
@@ -56,7 +60,7 @@ export async function buildOutputItems(
 	const images: ResultImage[] = [];
 	for (const [index, entry] of entries.entries()) {
 		const { bytes, contentType } = entry.b64_json
-			? { bytes: Buffer.from(entry.b64_json, 'base64'), contentType: undefined }
+			? { bytes: decodeBase64(entry.b64_json), contentType: undefined }
 			: await downloadFile(ctx, itemIndex, entry.url as string, context.policy);
 		delete entry.b64_json; // frees the base64 text while the next image is decoded
 		const info = identify(ctx, itemIndex, index, bytes, contentType);
@@ -98,6 +102,12 @@ export async function buildOutputItems(
 		binary: { [out]: image.binary },
 		pairedItem,
 	}));
+}
+
+/** Base64 image data, also when a proxy sends it as a data URL (`data:image/png;base64,…`). */
+function decodeBase64(text: string): Buffer {
+	const comma = text.startsWith('data:') ? text.indexOf(',') : -1;
+	return Buffer.from(comma >= 0 ? text.slice(comma + 1) : text, 'base64');
 }
 
 /** The real type of a result, from its bytes: a wrong header or format option cannot mislabel it. */

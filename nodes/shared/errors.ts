@@ -75,6 +75,8 @@ export function extractApiMessage(body: unknown): string | undefined {
 
 /** What to tell the user to do about a status, shown as the error's description. */
 export function hintForStatus(status: number): string | undefined {
+	if (status >= 300 && status < 400)
+		return 'TikHub redirected the request. Check the Base URL in your TikHub API credential: it should be https://ai.tikhub.io (with https).';
 	if (status === 400 || status === 422)
 		return 'TikHub rejected the request. Check the fields named in the message (model, size, mask, output options).';
 	if (status === 401)

@@ -65,6 +65,7 @@ export async function callTikHub<T>(
 			timeout: policy.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			abortSignal: ctx.getExecutionCancelSignal?.(),
 			// An API call never needs a redirect, and the redirect follower keeps a copy of the
 			// whole request body (every image) in memory in case it has to send it again.
 			disableFollowRedirect: true,
@@ -73,9 +74,13 @@ export async function callTikHub<T>(
 	return parseJsonBody<T>(ctx, itemIndex, response.body, apiKey);
 }
 
+/** Hops followed at most when a result URL redirects. */
+const MAX_DOWNLOAD_REDIRECTS = 5;
+
 /**
- * Downloads a result image by URL. The key is sent only to TikHub's own host:
- * a URL on another host (a CDN, a storage bucket) is fetched without it.
+ * Downloads a result image by URL. The key is sent only to TikHub's own host: a URL on
+ * another host (a CDN, a storage bucket) is fetched without it. Redirects are followed here,
+ * one hop at a time, so a redirect from TikHub to another host cannot carry the key along.
  */
 export async function downloadFile(
 	ctx: IExecuteFunctions,
@@ -84,31 +89,43 @@ export async function downloadFile(
 	policy: RequestPolicy,
 ): Promise<{ bytes: Buffer; contentType?: string }> {
 	const { baseUrl, apiKey } = await readCredentials(ctx);
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url,
-		encoding: 'arraybuffer',
-		timeout: policy.timeoutMs,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-	const sameHost = sameOrigin(url, baseUrl);
-	const response = await sendWithRetries(
-		ctx,
-		itemIndex,
-		policy,
-		apiKey,
-		async () =>
-			(sameHost
-				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
-				: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
-		'download',
-	);
-	const contentType = response.headers['content-type'];
-	return {
-		bytes: Buffer.from(response.body as ArrayBuffer),
-		contentType: typeof contentType === 'string' ? contentType : undefined,
-	};
+	const signal = ctx.getExecutionCancelSignal?.();
+	let target = url;
+	for (let hop = 0; ; hop++) {
+		const options: IHttpRequestOptions = {
+			method: 'GET',
+			url: target,
+			encoding: 'arraybuffer',
+			timeout: policy.timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			abortSignal: signal,
+		};
+		const withKey = sameOrigin(target, baseUrl);
+		const response = await sendWithRetries(
+			ctx,
+			itemIndex,
+			policy,
+			apiKey,
+			async () =>
+				(withKey
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
+					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+			'download',
+		);
+		const location = response.headers.location;
+		if (response.statusCode >= 300 && typeof location === 'string' && hop < MAX_DOWNLOAD_REDIRECTS) {
+			target = new URL(location, target).toString();
+			continue;
+		}
+		if (response.statusCode >= 300) throw downloadError(ctx, itemIndex, response.statusCode);
+		const contentType = response.headers['content-type'];
+		return {
+			bytes: Buffer.from(response.body as ArrayBuffer),
+			contentType: typeof contentType === 'string' ? contentType : undefined,
+		};
+	}
 }
 
 function sameOrigin(url: string, baseUrl: string): boolean {
@@ -138,6 +155,9 @@ async function sendWithRetries(
 
 	for (let attempt = 1; ; attempt++) {
 		await gate.wait(signal);
+		if (signal?.aborted) {
+			throw requestError(ctx, itemIndex, new Error('the execution was cancelled'), apiKey);
+		}
 		let response: IN8nHttpFullResponse;
 		try {
 			response = await send();
@@ -155,7 +175,9 @@ async function sendWithRetries(
 		}
 
 		const status = response.statusCode;
-		if (status >= 200 && status < 300) return response;
+		// A download's redirects are followed by the caller, one hop at a time.
+		const lastGood = purpose === 'download' ? 399 : 299;
+		if (status >= 200 && status <= lastGood) return response;
 		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) {
 			throw purpose === 'api'
 				? statusError(ctx, itemIndex, response, apiKey, attempt)

@@ -126,6 +126,11 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		if (path.startsWith('/v1/')) return handleApi(req, res, path);
 		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(req, res, path.slice('/files/'.length));
+		// GET /redirect?to=<url>: a 302, as a storage front end might answer for a result URL.
+		if (req.method === 'GET' && path === '/redirect') {
+			const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to') ?? '/';
+			return send(res, 302, Buffer.alloc(0), { location: to });
+		}
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
 
