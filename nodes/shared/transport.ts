@@ -195,8 +195,8 @@ function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
 		const code = (current as { code?: unknown }).code;
+		// axios reports its own timeout as ECONNABORTED; n8n wraps it in NodeApiError (cause).
 		if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) {
-			// axios reports its own timeout as ECONNABORTED too; both are worth another try.
 			return code;
 		}
 		current = (current as { cause?: unknown }).cause;

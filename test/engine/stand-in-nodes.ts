@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
+import type { Readable } from 'node:stream';
 
 import type {
 	IDataObject,
@@ -100,7 +101,8 @@ export class ReadWriteFile implements INodeType {
 }
 
 export interface FixtureBinary {
-	bytes: Buffer;
+	/** The file's bytes, or a stream of them (a large file need not be held in memory). */
+	bytes: Buffer | Readable;
 	fileName?: string;
 	mimeType?: string;
 }
