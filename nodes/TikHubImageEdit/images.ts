@@ -6,7 +6,7 @@ import { pngHasAlpha, readImageInfo, type ImageInfo } from '../shared/image-info
 /**
  * Binary in: reads the images of an input item through n8n's helpers (so the filesystem
  * and S3 binary modes work), checks each one is an image TikHub takes, and wraps it in a
- * named, typed Blob ready for the multipart form.
+ * named, typed Blob ready for the multipart form, holding about one copy of the image.
  */
 
 export interface InputImage {
@@ -49,9 +49,8 @@ export async function readInputImage(
 		);
 	}
 
-	// Reads the bytes once; a filesystem or S3 reference is resolved by n8n, never by us.
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	const info = readImageInfo(bytes);
+	const { head, parts, length } = await readBinaryBytes(ctx, itemIndex, property, metadata.id);
+	const info = readImageInfo(head);
 	const fileLabel = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const accepted = role === 'mask' ? ['png'] : ACCEPTED_KINDS;
 	if (!info || !accepted.includes(info.kind)) {
@@ -70,10 +69,10 @@ export async function readInputImage(
 			},
 		);
 	}
-	if (bytes.length > MAX_BYTES[role]) {
+	if (length > MAX_BYTES[role]) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The ${role} ${fileLabel} is ${(bytes.length / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`,
+			`The ${role} ${fileLabel} is ${(length / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`,
 			{ itemIndex },
 		);
 	}
@@ -84,25 +83,10 @@ export async function readInputImage(
 		fileName,
 		mimeType: info.mimeType,
 		info,
-		hasAlpha: info.kind === 'png' ? pngHasAlpha(bytes) : undefined,
-		byteLength: bytes.length,
-		blob: chunkedBlob(bytes, info.mimeType),
+		hasAlpha: info.kind === 'png' ? pngHasAlpha(head) : undefined,
+		byteLength: length,
+		blob: new Blob(parts, { type: info.mimeType }),
 	};
-}
-
-const BLOB_PART_BYTES = 1024 * 1024;
-
-/**
- * The Blob takes its own copy of the bytes (`bytes` is dropped when readInputImage returns).
- * Built from 1 MiB parts because Node's Blob.stream() yields one chunk per part: from a
- * single part, sending a 20 MB image would copy all 20 MB once more in flight.
- */
-function chunkedBlob(bytes: Buffer, type: string): Blob {
-	const parts: Buffer[] = [];
-	for (let offset = 0; offset < bytes.length; offset += BLOB_PART_BYTES) {
-		parts.push(bytes.subarray(offset, offset + BLOB_PART_BYTES));
-	}
-	return new Blob(parts, { type });
 }
 
 /** The input's file name, or one made from the field name, with an extension that fits the bytes. */
@@ -111,4 +95,49 @@ function fileNameFor(given: string | undefined, property: string, info: ImageInf
 	const hasMatchingExtension = new RegExp(`\\.(${info.extension}|${info.kind})$`, 'i').test(base);
 	if (hasMatchingExtension) return base;
 	return `${base.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.${info.extension}`;
+}
+
+/** Parts of 1 MiB: Node's Blob.stream() yields one chunk per part, so the upload streams in 1 MiB steps. */
+const PART_BYTES = 1024 * 1024;
+
+/** Enough of the start of a file for any header we read (PNG chunks before IDAT, JPEG segments before SOF). */
+const HEAD_BYTES = 256 * 1024;
+
+/**
+ * The bytes of an input binary as Blob parts (Node copies bytes into every Blob), plus its
+ * first bytes for the header checks. A binary kept by n8n's filesystem or S3 store is
+ * streamed part by part, so no whole extra copy is ever held; one kept in the item itself
+ * (memory mode) is decoded by n8n once and cut into parts.
+ */
+async function readBinaryBytes(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	binaryDataId?: string,
+): Promise<{ head: Buffer; parts: Array<Blob | Buffer>; length: number }> {
+	if (!binaryDataId) {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		const parts: Buffer[] = [];
+		for (let offset = 0; offset < bytes.length; offset += PART_BYTES) {
+			parts.push(bytes.subarray(offset, offset + PART_BYTES));
+		}
+		return { head: bytes.subarray(0, HEAD_BYTES), parts, length: bytes.length };
+	}
+
+	const stream = await ctx.helpers.getBinaryStream(binaryDataId, PART_BYTES);
+	const parts: Blob[] = [];
+	const head: Buffer[] = [];
+	let headLength = 0;
+	let length = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		if (headLength < HEAD_BYTES) {
+			const piece = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength));
+			head.push(piece);
+			headLength += piece.length;
+		}
+		// A Blob per chunk lets the chunk itself be collected right away.
+		parts.push(new Blob([chunk]));
+		length += chunk.length;
+	}
+	return { head: Buffer.concat(head), parts, length };
 }
