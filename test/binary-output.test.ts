@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { type BinaryMode, readBinary } from './engine';
@@ -123,6 +124,18 @@ describe('binary output', () => {
 			['edited_0', 'edited_1'],
 		);
 		assert.deepEqual(items[0].pairedItem, { item: 0 });
+	});
+
+	test('an image of several MB in filesystem mode reaches TikHub byte for byte', async () => {
+		// Streamed from n8n's store in 1 MiB parts: the parts must add up to the file exactly.
+		const big = Buffer.concat([png(64, 64), randomBytes(3 * 1024 * 1024 + 12345)]);
+		const { error } = await runEdit(server, {
+			binaryMode: 'filesystem',
+			parameters: { model: 'gpt-image-2', prompt: 'x' },
+			items: [imageItem({ data: { bytes: big, fileName: 'big.png', mimeType: 'image/png' } })],
+		});
+		assert.equal(error, undefined);
+		assert.ok(server.requests[0].files[0].bytes.equals(big));
 	});
 
 	for (const binaryMode of ['default', 'filesystem'] as BinaryMode[]) {
