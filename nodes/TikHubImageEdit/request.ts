@@ -26,7 +26,7 @@ export interface EditFields {
 	user?: string;
 }
 
-/** How the node runs, not sent to TikHub. */
+/** How the node handles one item, not sent to TikHub (Concurrency is per run: readConcurrency). */
 export interface EditSettings {
 	imageProperties: string[];
 	maskProperty?: string;
@@ -34,7 +34,6 @@ export interface EditSettings {
 	outputMode: 'perImage' | 'perInput';
 	timeoutSeconds: number;
 	maxRetries: number;
-	concurrency: number;
 }
 
 /** Parameter name -> form field name, in the order the API's reference request sends them. */
@@ -94,7 +93,6 @@ export function readEditParameters(
 		outputMode: options.outputMode === 'perInput' ? 'perInput' : 'perImage',
 		timeoutSeconds: clamp(number(options.timeout), 1, 3600, DEFAULT_TIMEOUT_SECONDS),
 		maxRetries: clamp(number(options.maxRetries), 0, 10, DEFAULT_MAX_RETRIES),
-		concurrency: readConcurrency(options),
 	};
 	return { fields, settings };
 }
