@@ -21,6 +21,7 @@ import { runWorkflow } from '../test/engine';
 import { registerFixture } from '../test/engine/stand-in-nodes';
 import { png } from '../test/fixtures';
 import { editWorkflow } from '../test/harness';
+import { PNG_SIGNATURE, pngChunk } from '../test/server';
 import { loadBuiltPackage } from './built-package';
 
 const root = resolve(__dirname, '..');
@@ -64,29 +65,21 @@ async function editItems(
 /** A PNG of incompressible pixels (stored deflate blocks), about `megabytes` MB. */
 function largePng(megabytes: number): Buffer {
 	const width = 2048;
-	const height = Math.ceil((megabytes * 1024 * 1024) / (width * 4 + 1));
-	const raw = randomBytes(height * (width * 4 + 1));
-	for (let row = 0; row < height; row++) raw[row * (width * 4 + 1)] = 0;
-	const header = png(1, 1);
-	const ihdr = Buffer.from(header.subarray(8, 33));
-	ihdr.writeUInt32BE(width, 8);
-	ihdr.writeUInt32BE(height, 12);
-	const crc = (data: Buffer) => {
-		let c = ~0;
-		for (const byte of data) {
-			c ^= byte;
-			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		}
-		return ~c >>> 0;
-	};
-	ihdr.writeUInt32BE(crc(ihdr.subarray(4, 21)), 21);
-	const idat = deflateSync(raw, { level: 0 });
-	const chunk = Buffer.alloc(12 + idat.length);
-	chunk.writeUInt32BE(idat.length, 0);
-	chunk.write('IDAT', 4, 'ascii');
-	idat.copy(chunk, 8);
-	chunk.writeUInt32BE(crc(chunk.subarray(4, 8 + idat.length)), 8 + idat.length);
-	return Buffer.concat([header.subarray(0, 8), ihdr, chunk, header.subarray(header.length - 12)]);
+	const stride = width * 4 + 1;
+	const height = Math.ceil((megabytes * 1024 * 1024) / stride);
+	const raw = randomBytes(height * stride);
+	for (let row = 0; row < height; row++) raw[row * stride] = 0; // filter byte: None
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr[8] = 8; // bit depth
+	ihdr[9] = 6; // RGBA
+	return Buffer.concat([
+		PNG_SIGNATURE,
+		pngChunk('IHDR', ihdr),
+		pngChunk('IDAT', deflateSync(raw, { level: 0 })),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 async function wallTimes() {

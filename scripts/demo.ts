@@ -5,30 +5,17 @@
  * Without TIKHUB_API_KEY it runs against the built-in TikHub-compatible server on 127.0.0.1.
  * With TIKHUB_API_KEY it calls the real TikHub (TIKHUB_BASE_URL overrides https://ai.tikhub.io).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { type RunResult, runWorkflow, type WorkflowJson } from '../test/engine';
+import { type RunResult, runWorkflow } from '../test/engine';
 import { startTikHubServer, type TikHubServer } from '../test/server';
 import { describeImage, loadBuiltPackage } from './built-package';
+import { loadExampleWorkflow } from './example-workflow';
 
 const root = resolve(__dirname, '..');
 const outDir = join(root, 'out');
 const samplePath = join(root, 'examples', 'sample.png');
-
-/** Points the example's file nodes at the repo's sample and ./out/ (the example uses /files/…). */
-function localWorkflow(): WorkflowJson {
-	const workflow = JSON.parse(
-		readFileSync(join(root, 'examples', 'edit-image.workflow.json'), 'utf8'),
-	) as WorkflowJson;
-	for (const node of workflow.nodes) {
-		if (node.name === 'Read Image') node.parameters.fileSelector = samplePath;
-		if (node.name === 'Save Edited Image') {
-			node.parameters.fileName = `=${outDir}/{{ $binary.data.fileName }}`;
-		}
-	}
-	return workflow;
-}
 
 function fail(result: RunResult): never {
 	const error = result.error;
@@ -53,7 +40,7 @@ async function main() {
 	mkdirSync(outDir, { recursive: true });
 	const started = Date.now();
 	try {
-		const result = await runWorkflow(loadBuiltPackage(), localWorkflow(), {
+		const result = await runWorkflow(loadBuiltPackage(), loadExampleWorkflow(samplePath, outDir), {
 			credentials: { tikHubApi: credentials },
 			binaryMode: 'filesystem',
 		});

@@ -1,8 +1,9 @@
 // A throwaway workspace for one n8n run: user folder, input and output folders, and the
 // credential and workflow files to import, made from examples/edit-image.workflow.json.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { loadExampleWorkflow } from '../example-workflow';
 import { REPO } from './package';
 import { tempDir } from './proc';
 
@@ -19,12 +20,6 @@ export interface Workspace {
 	workflowFile: string;
 	workflowId: string;
 	workflowName: string;
-}
-
-interface WorkflowNode {
-	name: string;
-	type: string;
-	parameters: Record<string, unknown>;
 }
 
 export function makeWorkspace(label: string, tikhub: { baseUrl: string; apiKey: string }): Workspace {
@@ -46,18 +41,7 @@ export function makeWorkspace(label: string, tikhub: { baseUrl: string; apiKey: 
 	];
 	writeFileSync(credentialFile, JSON.stringify(credentials, null, 2));
 
-	const workflow = JSON.parse(readFileSync(join(REPO, 'examples', 'edit-image.workflow.json'), 'utf8')) as {
-		id: string;
-		name: string;
-		nodes: WorkflowNode[];
-	};
-	const node = (type: string, operation: string) => {
-		const found = workflow.nodes.find((n) => n.type === type && n.parameters.operation === operation);
-		if (!found) throw new Error(`examples/edit-image.workflow.json has no ${type} node with operation ${operation}`);
-		return found;
-	};
-	node('n8n-nodes-base.readWriteFile', 'read').parameters.fileSelector = join(filesDir, 'sample.png');
-	node('n8n-nodes-base.readWriteFile', 'write').parameters.fileName = `=${outDir}/{{ $binary.data.fileName }}`;
+	const workflow = loadExampleWorkflow(join(filesDir, 'sample.png'), outDir);
 	if (!workflow.nodes.some((n) => n.name === TIKHUB_NODE)) {
 		throw new Error(`examples/edit-image.workflow.json has no node named "${TIKHUB_NODE}"`);
 	}

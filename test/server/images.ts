@@ -30,7 +30,7 @@ export const TINY_JPEG = Buffer.from([
 // The 1x1 lossy WebP that browsers' WebP feature checks use (RIFF + 'VP8 ' chunk). Checked with dwebp.
 export const TINY_WEBP = Buffer.from('UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA', 'base64');
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const CRC_TABLE = (() => {
 	const table = new Uint32Array(256);
@@ -48,7 +48,8 @@ export function crc32(bytes: Buffer): number {
 	return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
 	const head = Buffer.alloc(8);
 	head.writeUInt32BE(data.length, 0);
 	head.write(type, 4, 'latin1');
@@ -74,9 +75,9 @@ export function encodePng(width: number, height: number, rgba: readonly number[]
 	ihdr[9] = 6; // colour type RGBA
 	return Buffer.concat([
 		PNG_SIGNATURE,
-		chunk('IHDR', ihdr),
-		chunk('IDAT', deflateSync(raw, { level: 1 })),
-		chunk('IEND', Buffer.alloc(0)),
+		pngChunk('IHDR', ihdr),
+		pngChunk('IDAT', deflateSync(raw, { level: 1 })),
+		pngChunk('IEND', Buffer.alloc(0)),
 	]);
 }
 

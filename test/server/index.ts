@@ -10,7 +10,7 @@ import { wait } from './wait';
 
 export type { Fault } from './faults';
 export type { RecordedFile, RecordedRequest } from './multipart';
-export { detectFormat, encodePng, readImageSize, TINY_JPEG, TINY_WEBP } from './images';
+export { detectFormat, encodePng, PNG_SIGNATURE, pngChunk, readImageSize, TINY_JPEG, TINY_WEBP } from './images';
 
 export interface TikHubServer {
 	/** http://127.0.0.1:<port> */
