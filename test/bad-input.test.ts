@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
 import type { FixtureItem } from './engine/stand-in-nodes';
 import { imageItem, png } from './fixtures';
@@ -7,11 +7,11 @@ import { runEdit } from './harness';
 import { encodePng, startTikHubServer, TINY_JPEG, type TikHubServer } from './server';
 
 let server: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 });
 beforeEach(() => server.reset());
-after(async () => await server.close());
+afterAll(async () => await server.close());
 
 /** A PNG without an alpha channel (colour type 2): a mask like this marks nothing to edit. */
 function opaquePng(width: number, height: number): Buffer {

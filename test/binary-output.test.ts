@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
 import { type BinaryMode, readBinary } from './engine';
 import { imageItem, png } from './fixtures';
@@ -8,11 +8,11 @@ import { runEdit } from './harness';
 import { detectFormat, readImageSize, startTikHubServer, type TikHubServer } from './server';
 
 let server: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 });
 beforeEach(() => server.reset());
-after(async () => await server.close());
+afterAll(async () => await server.close());
 
 const formats = [
 	{ outputFormat: 'png', mimeType: 'image/png', extension: 'png' },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
 import type { FixtureItem } from './engine/stand-in-nodes';
 import { imageItem } from './fixtures';
@@ -8,11 +8,11 @@ import { expectNoSecret } from './secrets';
 import { startTikHubServer, type TikHubServer } from './server';
 
 let server: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 });
 beforeEach(() => server.reset());
-after(async () => await server.close());
+afterAll(async () => await server.close());
 
 /** Five items: #1 has no image (caught locally), #3 asks for a size TikHub rejects (400). */
 const batch: FixtureItem[] = [

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
-import { TikHubApi } from '../credentials/TikHubApi.credentials.ts';
+import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { testCredential } from './engine/credential-test';
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
 import { startTikHubServer, type TikHubServer } from './server';
 
 let server: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 });
 beforeEach(() => server.reset());
-after(async () => await server.close());
+afterAll(async () => await server.close());
 
 const parameters = { model: 'gpt-image-2', prompt: 'add a hat' };
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { TikHubApi } from '../credentials/TikHubApi.credentials.ts';
-import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node.ts';
+import { TikHubApi } from '../credentials/TikHubApi.credentials';
+import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import type { TikHubServer } from './server';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
 import { readBinary } from './engine';
 import { imageItem, png } from './fixtures';
@@ -9,7 +9,7 @@ import { detectFormat, startTikHubServer, type TikHubServer } from './server';
 let server: TikHubServer;
 /** Another origin, standing in for a CDN or storage bucket that hosts result images. */
 let cdn: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 	cdn = await startTikHubServer({ apiKey: 'cdn-key' });
 });
@@ -17,7 +17,7 @@ beforeEach(() => {
 	server.reset();
 	cdn.reset();
 });
-after(async () => {
+afterAll(async () => {
 	await server.close();
 	await cdn.close();
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
@@ -7,11 +7,11 @@ import { startTikHubServer, type TikHubServer } from './server';
 import { expectNoSecret } from './secrets';
 
 let server: TikHubServer;
-before(async () => {
+beforeAll(async () => {
 	server = await startTikHubServer();
 });
 beforeEach(() => server.reset());
-after(async () => await server.close());
+afterAll(async () => await server.close());
 
 const edit = (options: Record<string, unknown> = {}) =>
 	runEdit(server, { parameters: { model: 'gpt-image-2', prompt: 'x', options }, items: [imageItem()] });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 
 import { clip, extractApiMessage, redact } from '../nodes/shared/errors';
 import { backoffDelayMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs } from '../nodes/shared/retry';

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
+import FormDataEncoder from 'form-data';
+import { request } from 'node:http';
 import { crc32, inflateSync } from 'node:zlib';
 
 import {
@@ -28,6 +30,12 @@ interface ErrorBody {
 type Part = string | { bytes: Buffer; name: string; type: string };
 
 let server: TikHubServer;
+
+/**
+ * Node's fetch lives outside jest's sandbox, so the objects it parses have the other realm's
+ * prototypes and strict deepEqual would call them different: copy them into this realm first.
+ */
+const local = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 function form(parts: Array<[string, Part]>): FormData {
 	const data = new FormData();
@@ -79,10 +87,10 @@ function decodePng(bytes: Buffer): { width: number; height: number; pixels: Buff
 }
 
 describe('TikHub stand-in server', () => {
-	before(async () => {
+	beforeAll(async () => {
 		server = await startTikHubServer();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await server.close();
 	});
 	beforeEach(() => server.reset());
@@ -119,7 +127,7 @@ describe('TikHub stand-in server', () => {
 		const body = (await res.json()) as { object: string; data: Array<{ id: string }> };
 		assert.equal(body.object, 'list');
 		assert.deepEqual(
-			body.data.map((model) => model.id),
+			local(body.data.map((model) => model.id)),
 			['gpt-image-2', 'gpt-image-2-vip'],
 		);
 	});
@@ -127,9 +135,42 @@ describe('TikHub stand-in server', () => {
 	it('answers 404 JSON for unknown routes', async () => {
 		const api = await fetch(`${server.baseUrl}/v1/nope`, { headers: { authorization: `Bearer ${server.apiKey}` } });
 		assert.equal(api.status, 404);
-		assert.deepEqual(await api.json(), { error: { message: 'Not found' } });
+		assert.deepEqual(local(await api.json()), { error: { message: 'Not found' } });
 		assert.equal((await fetch(`${server.baseUrl}/elsewhere`)).status, 404);
 		assert.equal((await fetch(`${server.baseUrl}/files/unknown.png`)).status, 404);
+	});
+
+	// The node builds its body with Node's FormData; a second, independent encoder proves the
+	// server parses multipart as other clients write it, not only as our node does.
+	it('parses a multipart body written by the form-data package', async () => {
+		const body = new FormDataEncoder();
+		body.append('model', 'gpt-image-2');
+		body.append('prompt', 'make it blue');
+		body.append('image[]', encodePng(8, 6, [0, 0, 255, 255]), { filename: 'a.png', contentType: 'image/png' });
+		body.append('image[]', TINY_JPEG, { filename: 'b.jpg', contentType: 'image/jpeg' });
+		const status = await new Promise<number>((resolve, reject) => {
+			const req = request(`${server.baseUrl}/v1/images/edits`, {
+				method: 'POST',
+				headers: { ...body.getHeaders(), authorization: `Bearer ${server.apiKey}` },
+			});
+			req.on('response', (res) => {
+				res.resume();
+				resolve(res.statusCode ?? 0);
+			});
+			req.on('error', reject);
+			body.pipe(req);
+		});
+		assert.equal(status, 200);
+		const [recorded] = server.requests;
+		assert.equal(recorded.parseError, undefined);
+		assert.deepEqual(local(recorded.fieldNames), ['model', 'prompt', 'image[]', 'image[]']);
+		assert.deepEqual(
+			recorded.files.map((file) => [file.fileName, file.contentType, file.bytes.length]),
+			[
+				['a.png', 'image/png', encodePng(8, 6, [0, 0, 255, 255]).length],
+				['b.jpg', 'image/jpeg', TINY_JPEG.length],
+			],
+		);
 	});
 
 	it('edits a png into a real png of the same size', async () => {
@@ -300,7 +341,7 @@ describe('TikHub stand-in server', () => {
 		const limited = await edit(basic());
 		assert.equal(limited.status, 429);
 		assert.equal(limited.headers.get('retry-after'), '1');
-		assert.deepEqual(await limited.json(), { error: { message: 'Slow down' } });
+		assert.deepEqual(local(await limited.json()), { error: { message: 'Slow down' } });
 
 		const plain = await edit(basic());
 		assert.equal(plain.status, 500);
@@ -334,7 +375,7 @@ describe('TikHub stand-in server', () => {
 		const res = await edit(basic());
 		assert.equal(res.status, 200);
 		assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-		await assert.rejects(res.json(), SyntaxError);
+		await assert.rejects(res.json(), { name: 'SyntaxError' });
 	});
 
 	it('delays, then answers normally', async () => {
@@ -349,10 +390,10 @@ describe('TikHub stand-in server', () => {
 	it('answers empty data and entries without an image', async () => {
 		server.fail({ kind: 'emptyData' }, { kind: 'noImage' });
 		const empty = (await (await edit(basic())).json()) as EditBody;
-		assert.deepEqual(empty.data, []);
+		assert.deepEqual(local(empty.data), []);
 		assert.equal(typeof empty.created, 'number');
 		const noImage = (await (await edit(basic())).json()) as EditBody;
-		assert.deepEqual(noImage.data, [{ revised_prompt: 'x' }]);
+		assert.deepEqual(local(noImage.data), [{ revised_prompt: 'x' }]);
 	});
 
 	it('applies latency and counts requests in flight', async () => {

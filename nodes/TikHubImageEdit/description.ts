@@ -165,7 +165,7 @@ export const imageEditProperties: INodeProperties[] = [
 						name: 'One Item per Input Item',
 						value: 'perInput',
 						description:
-							'All images of one edit in one item, as <field>_0, <field>_1 … (for flows that upload a set)',
+							'All images of one edit in one item, in the Output Binary Field name plus a number (data_0, data_1 …), for flows that upload a set',
 					},
 				],
 				default: 'perImage',

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
+import { Request } from 'undici';
+
 export interface RecordedFile {
 	field: string;
 	fileName: string;
@@ -31,7 +33,11 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 	});
 }
 
-/** Records a request; a multipart body is parsed for real by undici's form-data parser. */
+/**
+ * Records a request; a multipart body is parsed for real by undici's form-data parser (the
+ * `undici` package, pinned, rather than whatever copy the running Node bundles, so the parser
+ * the tests trust does not change with the Node version).
+ */
 export async function recordRequest(
 	req: IncomingMessage,
 	path: string,
