@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deflateSync } from 'node:zlib';
 
-import { DEFAULT_CONCURRENCY } from '../nodes/TikHubImageEdit/description';
+import { DEFAULT_CONCURRENCY } from '../nodes/shared/parameters';
 import { runWorkflow } from '../test/engine';
 import { registerFixture } from '../test/engine/stand-in-nodes';
 import { png } from '../test/fixtures';

@@ -47,13 +47,13 @@ const cases: Array<{ name: string; parameters: Record<string, unknown>; items?: 
 		name: 'an image that is not PNG, JPEG or WebP',
 		parameters: {},
 		items: [imageItem({ data: { bytes: Buffer.from('GIF89a\x01\x00\x01\x00'), fileName: 'a.gif' } })],
-		message: /not a PNG, JPEG or WebP \(found image\/gif\)/,
+		message: /not a PNG, JPEG or WebP \(its bytes are image\/gif\)/,
 	},
 	{
 		name: 'a mask that is not a PNG',
 		parameters: { options: { maskBinaryPropertyName: 'mask' } },
 		items: [withMask(TINY_JPEG)],
-		message: /The mask "mask.png" in "mask" is not a PNG \(found image\/jpeg\)/,
+		message: /The mask "mask.png" in "mask" is not a PNG \(its bytes are image\/jpeg\)/,
 	},
 	{
 		name: 'a mask of another size than the image',

@@ -49,7 +49,7 @@ describe('nothing is lost', () => {
 		});
 	}
 
-	test('without Continue On Fail, the first failure stops the node with that item\'s error', async () => {
+	test('without Continue On Fail, a local failure stops the node before any item is sent', async () => {
 		const run = await runEdit(server, {
 			parameters: { ...parameters, options: { ...parameters.options, concurrency: 1 } },
 			items: batch,
@@ -58,6 +58,6 @@ describe('nothing is lost', () => {
 		assert.match(run.error?.message ?? '', /Item 1 has no binary field "data"/);
 		assert.equal((run.error as { context?: { itemIndex?: number } }).context?.itemIndex, 1);
 		assert.equal(run.items.length, 0);
-		assert.equal(server.requests.length, 1, 'no item after the failure was sent');
+		assert.equal(server.requests.length, 0, 'every item is checked before the first paid request');
 	});
 });

@@ -80,7 +80,7 @@ describe('url results', () => {
 			parameters: { model: 'gpt-image-2', prompt: 'x', options: { responseFormat: 'url' } },
 			items: [imageItem()],
 		});
-		assert.match(error?.message ?? '', /Could not download the edited image .*\(HTTP 404\)/);
+		assert.match(error?.message ?? '', /Could not download image 0 from the URL TikHub returned \(HTTP 404\)/);
 		assert.match(error?.description ?? '', /Base64/);
 	});
 

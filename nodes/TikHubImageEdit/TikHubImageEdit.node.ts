@@ -1,17 +1,14 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { BackoffGate } from '../shared/backoff-gate';
-import { runPool } from '../shared/pool';
+import { runItems } from '../shared/item-loop';
 import { imageEditProperties } from './description';
-import { editImage } from './edit';
-import { readConcurrency } from './request';
+import { prepareEdit } from './edit';
 
 export class TikHubImageEdit implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,62 +20,19 @@ export class TikHubImageEdit implements INodeType {
 		subtitle: '={{$parameter["model"]}}',
 		description: 'Edit images with GPT Image models through the TikHub AI proxy',
 		defaults: { name: 'TikHub Image Edit' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				description:
+					'Edits an image with an AI image model (GPT Image via TikHub). Give the image as a URL in "Image URL(s)" and say in "Prompt" what to change. Returns JSON describing each edited image: fileName, mimeType, format, width, height, fileSize, revisedPrompt, and url when TikHub hosts the result (set Options > Response Format to URL to get one).',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tikHubApi', required: true }],
 		properties: imageEditProperties,
 	};
 
-	/**
-	 * The item loop: items run concurrently up to the Concurrency option, results are
-	 * emitted in input order and paired to their input item, failures become error items
-	 * with Continue On Fail and stop the node otherwise.
-	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const concurrency = readConcurrency(this.getNodeParameter('options', 0, {}) as IDataObject);
-		const continueOnFail = this.continueOnFail();
-		const gate = new BackoffGate();
-		const signal = this.getExecutionCancelSignal?.();
-
-		const outcomes = await runPool(
-			items.length,
-			concurrency,
-			async (itemIndex) => await editImage.call(this, itemIndex, gate),
-			{ stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true },
-		);
-
-		const output: INodeExecutionData[] = [];
-		for (const [itemIndex, outcome] of outcomes.entries()) {
-			if (outcome.status === 'fulfilled') {
-				output.push(...outcome.value);
-			} else if (outcome.status === 'rejected') {
-				const error = asNodeError(this, outcome.reason, itemIndex);
-				if (!continueOnFail) throw error;
-				output.push({
-					json: {
-						error: error.message,
-						...(error.description ? { errorDescription: error.description } : {}),
-						...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}),
-					},
-					pairedItem: { item: itemIndex },
-				});
-			}
-		}
-		return [output];
+		return await runItems(this, async (itemIndex) => await prepareEdit(this, itemIndex));
 	}
-}
-
-function asNodeError(
-	ctx: IExecuteFunctions,
-	reason: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (reason instanceof NodeApiError || reason instanceof NodeOperationError) {
-		// n8n's own helpers may throw without saying which item failed.
-		reason.context.itemIndex ??= itemIndex;
-		return reason;
-	}
-	return new NodeOperationError(ctx.getNode(), reason as Error, { itemIndex });
 }

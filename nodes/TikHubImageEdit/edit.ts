@@ -1,57 +1,43 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { BackoffGate } from '../shared/backoff-gate';
-import { callTikHub, type RequestPolicy } from '../shared/transport';
-import { readInputImage } from './images';
-import { buildEditForm, readEditParameters } from './request';
-import { buildOutputItems, type ImagesResponse } from './results';
-import { checkFields, checkImages, type Problem } from './validation';
+import { checkImageFields, readImageParameters, throwIfProblem } from '../shared/image-fields';
+import { buildImageItems, type ImagesResponse } from '../shared/image-results';
+import type { ItemJob } from '../shared/item-loop';
+import { callTikHub } from '../shared/transport';
+import { buildEditForm } from './request';
+import { loadImages, readImageSources } from './sources';
+import { checkMask, checkSources } from './validation';
 
 /**
- * One input item: check it, send one edit request, and turn the answer into output items.
- * Everything that can be checked locally is checked before the request is sent.
+ * One input item: read and check everything locally (parameters, images, mask), then return
+ * the job that sends the edit request and turns the answer into output items.
  */
-export async function editImage(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	gate: BackoffGate,
-): Promise<INodeExecutionData[]> {
-	const { fields, settings } = readEditParameters(this, itemIndex);
-	throwIfProblem(this, itemIndex, checkFields(fields, settings));
+export async function prepareEdit(ctx: IExecuteFunctions, itemIndex: number): Promise<ItemJob> {
+	const { fields, output, policy, options } = readImageParameters(ctx, itemIndex);
+	const sources = readImageSources(ctx, itemIndex, options);
+	throwIfProblem(ctx, itemIndex, checkImageFields(fields) ?? checkSources(fields, sources));
+	const { images, mask } = await loadImages(ctx, itemIndex, sources, policy);
+	throwIfProblem(ctx, itemIndex, checkMask(images, mask));
 
-	const images = [];
-	for (const property of settings.imageProperties) {
-		images.push(await readInputImage(this, itemIndex, property, 'image'));
-	}
-	const mask = settings.maskProperty
-		? await readInputImage(this, itemIndex, settings.maskProperty, 'mask')
-		: undefined;
-	throwIfProblem(this, itemIndex, checkImages(images, mask));
-
-	const policy: RequestPolicy = {
-		timeoutMs: settings.timeoutSeconds * 1000,
-		maxRetries: settings.maxRetries,
-		gate,
+	return async ({ gate }) => {
+		const requestPolicy = { ...policy, gate };
+		const response = await callTikHub<ImagesResponse>(
+			ctx,
+			itemIndex,
+			{ method: 'POST', path: '/v1/images/edits', body: await buildEditForm(fields, images, mask) },
+			requestPolicy,
+		);
+		return await buildImageItems(ctx, itemIndex, response, {
+			fields,
+			output,
+			policy: requestPolicy,
+			baseName: (index, count) => editedName(images[0].fileName, index, count),
+		});
 	};
-	const response = await callTikHub<ImagesResponse>(
-		this,
-		itemIndex,
-		{ method: 'POST', path: '/v1/images/edits', body: buildEditForm(fields, images, mask) },
-		policy,
-	);
-	return await buildOutputItems(this, itemIndex, response, {
-		fields,
-		settings,
-		sourceFileName: images[0].fileName,
-		policy,
-	});
 }
 
-function throwIfProblem(ctx: IExecuteFunctions, itemIndex: number, problem?: Problem): void {
-	if (!problem) return;
-	throw new NodeOperationError(ctx.getNode(), problem.message, {
-		itemIndex,
-		description: problem.description,
-	});
+/** "photo.png" -> "photo-edited", or "photo-edited-2" when a call returns several images. */
+function editedName(source: string, index: number, count: number): string {
+	const base = source.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'image';
+	return count > 1 ? `${base}-edited-${index + 1}` : `${base}-edited`;
 }

@@ -91,10 +91,17 @@ export function hintForStatus(status: number): string | undefined {
 	return undefined;
 }
 
-/** Replaces every occurrence of the secret, and any bearer token, with a mask. */
-export function redact(text: string, secret?: string): string {
+/**
+ * Replaces every occurrence of the secrets (the key as saved and as sent, trimmed), and any
+ * bearer token, with a mask.
+ */
+export function redact(text: string, secrets: string | readonly string[] = []): string {
 	let safe = text;
-	if (secret && secret.length >= 4) safe = safe.split(secret).join('***');
+	const list = typeof secrets === 'string' ? [secrets] : secrets;
+	// Longest first, so a key saved with spaces around it is masked whole.
+	for (const secret of [...list].sort((a, b) => b.length - a.length)) {
+		if (secret.trim().length >= 4) safe = safe.split(secret).join('***');
+	}
 	return safe.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
 }
 

@@ -17,11 +17,18 @@ export const RETRYABLE_NETWORK_CODES = new Set([
 	'ENETUNREACH',
 	'EHOSTUNREACH',
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	// The connection broke while the answer was coming in (axios: "stream has been aborted").
+	// The request reached TikHub, like a reset before the first byte may have: retried alike.
+	'ERR_BAD_RESPONSE',
+	'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 const BASE_DELAY_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
-/** A server may ask for a long pause; we wait at most this long before the next try. */
+/**
+ * A server may ask for a long pause; the node waits at most this long. A longer Retry-After
+ * fails the item at once, saying when to try again, rather than waiting and failing anyway.
+ */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
@@ -35,7 +42,7 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
 
 /**
  * Reads a `Retry-After` header: delta seconds ("2", "1.5") or an HTTP date.
- * Returns milliseconds capped at MAX_RETRY_AFTER_MS, or undefined when absent or unreadable.
+ * Returns milliseconds (0 for a date in the past), or undefined when absent or unreadable.
  */
 export function parseRetryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
 	const header = Array.isArray(value) ? value[0] : value;
@@ -51,10 +58,10 @@ export function parseRetryAfterMs(value: unknown, now: number = Date.now()): num
 		if (Number.isNaN(date)) return undefined;
 		ms = date - now;
 	}
-	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
+	return Math.max(0, Math.round(ms));
 }
 
 /** The wait before retry number `retry`: the server's Retry-After when given, else backoff. */
-export function retryDelayMs(retry: number, retryAfterHeader?: unknown): number {
-	return parseRetryAfterMs(retryAfterHeader) ?? backoffDelayMs(retry);
+export function retryDelayMs(retry: number, retryAfterMs?: number): number {
+	return retryAfterMs ?? backoffDelayMs(retry);
 }

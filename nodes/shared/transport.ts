@@ -6,11 +6,17 @@ import type {
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
 import { clip, extractApiMessage, hintForStatus, redact } from './errors';
-import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, retryDelayMs } from './retry';
+import {
+	MAX_RETRY_AFTER_MS,
+	parseRetryAfterMs,
+	RETRYABLE_NETWORK_CODES,
+	RETRYABLE_STATUSES,
+	retryDelayMs,
+} from './retry';
 
 /**
  * The one way TikHub nodes talk HTTP: base URL and key from the credential, timeouts,
@@ -18,6 +24,7 @@ import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, retryDelayMs } from './ret
  */
 
 export const TIKHUB_CREDENTIAL = 'tikHubApi';
+export const DEFAULT_BASE_URL = 'https://ai.tikhub.io';
 
 export interface RequestPolicy {
 	/** Per request, in milliseconds. */
@@ -37,15 +44,40 @@ export interface TikHubCall {
 
 interface TikHubCredentials {
 	baseUrl: string;
-	apiKey: string;
+	/** The key as saved and as sent (trimmed): both are masked in every message. */
+	secrets: string[];
 }
 
-async function readCredentials(ctx: IExecuteFunctions): Promise<TikHubCredentials> {
+/**
+ * The credential's base URL and key, trimmed as n8n's `authenticate` block trims the key.
+ * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
+ * before anything is sent.
+ */
+async function readCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<TikHubCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		TIKHUB_CREDENTIAL,
+		itemIndex,
 	);
-	const baseUrl = (credentials.baseUrl || 'https://ai.tikhub.io').trim().replace(/\/+$/, '');
-	return { baseUrl, apiKey: String(credentials.apiKey ?? '') };
+	const rawKey = String(credentials.apiKey ?? '');
+	const apiKey = rawKey.trim();
+	if (apiKey === '') {
+		throw new NodeOperationError(ctx.getNode(), 'The API key of the TikHub API credential is empty', {
+			itemIndex,
+			description: 'Open the TikHub API credential and paste your API key from the TikHub dashboard.',
+		});
+	}
+	const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The Base URL "${baseUrl}" of the TikHub API credential is not an http(s) URL`,
+			{
+				itemIndex,
+				description: `Open the TikHub API credential and set Base URL to a full URL with its scheme, e.g. ${DEFAULT_BASE_URL}.`,
+			},
+		);
+	}
+	return { baseUrl, secrets: [rawKey, apiKey] };
 }
 
 /** Calls a TikHub endpoint and returns its parsed JSON body. */
@@ -55,8 +87,8 @@ export async function callTikHub<T>(
 	call: TikHubCall,
 	policy: RequestPolicy,
 ): Promise<T> {
-	const { baseUrl, apiKey } = await readCredentials(ctx);
-	const response = await sendWithRetries(ctx, itemIndex, policy, apiKey, async () =>
+	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
+	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async () =>
 		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
 			method: call.method,
 			url: `${baseUrl}${call.path}`,
@@ -71,30 +103,43 @@ export async function callTikHub<T>(
 			disableFollowRedirect: true,
 		})) as IN8nHttpFullResponse,
 	);
-	return parseJsonBody<T>(ctx, itemIndex, response.body, apiKey);
+	return parseJsonBody<T>(ctx, itemIndex, response.body, secrets);
 }
 
-/** Hops followed at most when a result URL redirects. */
+/** Hops followed at most when a download redirects. */
 const MAX_DOWNLOAD_REDIRECTS = 5;
 
+/** What a download is for, in the words its errors use. */
+export interface DownloadTarget {
+	/** e.g. `the edited image from the URL TikHub returned`, `the image from https://…/a.png`. */
+	what: string;
+	/** What the user can do when it fails, e.g. that result URLs expire. */
+	hint: string;
+}
+
 /**
- * Downloads a result image by URL. The key is sent only to TikHub's own host: a URL on
- * another host (a CDN, a storage bucket) is fetched without it. Redirects are followed here,
- * one hop at a time, so a redirect from TikHub to another host cannot carry the key along.
+ * Downloads a file by URL (a result TikHub returned, or an input image a user gave).
+ * The key is sent only to TikHub's own host: a URL on another host (a CDN, a storage bucket)
+ * is fetched without it. Redirects are followed here, one hop at a time, so a redirect from
+ * TikHub to another host cannot carry the key along.
  */
 export async function downloadFile(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	url: string,
 	policy: RequestPolicy,
+	target: DownloadTarget,
 ): Promise<{ bytes: Buffer; contentType?: string }> {
-	const { baseUrl, apiKey } = await readCredentials(ctx);
+	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
 	const signal = ctx.getExecutionCancelSignal?.();
-	let target = url;
+	if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+		throw downloadError(ctx, itemIndex, target, `"${clip(redact(url, secrets), 120)}" is not a complete http(s) URL`);
+	}
+	let current = url;
 	for (let hop = 0; ; hop++) {
 		const options: IHttpRequestOptions = {
 			method: 'GET',
-			url: target,
+			url: current,
 			encoding: 'arraybuffer',
 			timeout: policy.timeoutMs,
 			returnFullResponse: true,
@@ -102,24 +147,26 @@ export async function downloadFile(
 			disableFollowRedirect: true,
 			abortSignal: signal,
 		};
-		const withKey = sameOrigin(target, baseUrl);
+		const withKey = sameOrigin(current, baseUrl);
 		const response = await sendWithRetries(
 			ctx,
 			itemIndex,
 			policy,
-			apiKey,
+			secrets,
 			async () =>
 				(withKey
 					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
 					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
-			'download',
+			target,
 		);
 		const location = response.headers.location;
 		if (response.statusCode >= 300 && typeof location === 'string' && hop < MAX_DOWNLOAD_REDIRECTS) {
-			target = new URL(location, target).toString();
+			current = new URL(location, current).toString();
 			continue;
 		}
-		if (response.statusCode >= 300) throw downloadError(ctx, itemIndex, response.statusCode);
+		if (response.statusCode >= 300) {
+			throw downloadError(ctx, itemIndex, target, `HTTP ${response.statusCode}`, response.statusCode);
+		}
 		const contentType = response.headers['content-type'];
 		return {
 			bytes: Buffer.from(response.body as ArrayBuffer),
@@ -138,15 +185,17 @@ function sameOrigin(url: string, baseUrl: string): boolean {
 
 /**
  * Sends, and sends again on a retryable failure, until a 2xx arrives or the tries run out.
- * Every wait goes through the shared gate, so a 429 pauses the whole batch.
+ * Every wait goes through the shared gate, so a 429 pauses the whole batch. `download` is
+ * set for downloads: their redirects pass through (the caller follows them) and their
+ * failures are download errors rather than API errors.
  */
 async function sendWithRetries(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	policy: RequestPolicy,
-	apiKey: string,
+	secrets: string[],
 	send: () => Promise<IN8nHttpFullResponse>,
-	purpose: 'api' | 'download' = 'api',
+	download?: DownloadTarget,
 ): Promise<IN8nHttpFullResponse> {
 	const gate = policy.gate ?? new BackoffGate();
 	const signal = ctx.getExecutionCancelSignal?.();
@@ -156,15 +205,15 @@ async function sendWithRetries(
 	for (let attempt = 1; ; attempt++) {
 		await gate.wait(signal);
 		if (signal?.aborted) {
-			throw requestError(ctx, itemIndex, new Error('the execution was cancelled'), apiKey);
+			throw requestError(ctx, itemIndex, new Error('the execution was cancelled'), secrets);
 		}
 		let response: IN8nHttpFullResponse;
 		try {
 			response = await send();
 		} catch (error) {
 			const code = networkErrorCode(error);
-			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, apiKey);
-			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt);
+			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
+			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt, download);
 			const delay = retryDelayMs(attempt - 1);
 			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
 				itemIndex,
@@ -175,15 +224,18 @@ async function sendWithRetries(
 		}
 
 		const status = response.statusCode;
-		// A download's redirects are followed by the caller, one hop at a time.
-		const lastGood = purpose === 'download' ? 399 : 299;
+		const lastGood = download ? 399 : 299;
 		if (status >= 200 && status <= lastGood) return response;
-		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) {
-			throw purpose === 'api'
-				? statusError(ctx, itemIndex, response, apiKey, attempt)
-				: downloadError(ctx, itemIndex, response.statusCode);
+		const failed = () =>
+			download
+				? downloadError(ctx, itemIndex, download, `HTTP ${status}`, status)
+				: statusError(ctx, itemIndex, response, secrets, attempt);
+		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) throw failed();
+		const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
+		if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+			throw retryLaterError(ctx, itemIndex, failed(), retryAfterMs);
 		}
-		const delay = retryDelayMs(attempt - 1, response.headers['retry-after']);
+		const delay = retryDelayMs(attempt - 1, retryAfterMs);
 		if (status === 429) gate.pauseFor(delay);
 		ctx.logger.debug(`TikHub answered ${status}, retrying in ${delay} ms`, { itemIndex, attempt });
 		await sleepUnlessAborted(delay, signal);
@@ -210,20 +262,35 @@ function isTimeout(code: string): boolean {
 	);
 }
 
+function isCutShort(code: string): boolean {
+	return code === 'ERR_BAD_RESPONSE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
 function networkError(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	code: string,
 	policy: RequestPolicy,
 	tries: number,
+	download?: DownloadTarget,
 ): NodeApiError {
 	const seconds = Math.round(policy.timeoutMs / 1000);
-	const message = isTimeout(code)
-		? `TikHub did not answer within ${seconds} s (tried ${tries} time${tries > 1 ? 's' : ''})`
-		: `Could not reach TikHub: the connection failed (tried ${tries} time${tries > 1 ? 's' : ''})`;
-	const description = isTimeout(code)
-		? `Image edits can take several minutes at high quality or large sizes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`
-		: `Network error ${code}. Check the Base URL in your TikHub API credential and your network or proxy settings.`;
+	const times = `tried ${tries} time${tries > 1 ? 's' : ''}`;
+	const who = download ? `Could not download ${download.what}` : 'Could not reach TikHub';
+	let message: string;
+	let description: string;
+	if (isTimeout(code)) {
+		message = download
+			? `${who}: no answer within ${seconds} s (${times})`
+			: `TikHub did not answer within ${seconds} s (${times})`;
+		description = `Large or high-quality jobs can take several minutes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`;
+	} else if (isCutShort(code)) {
+		message = `${who}: the connection broke while the answer was coming in (${times})`;
+		description = 'The network or a proxy cut the answer short. This is usually temporary: raise "Max Retries" or try again.';
+	} else {
+		message = `${who}: the connection failed (${times})`;
+		description = `Network error ${code}. Check the Base URL in your TikHub API credential and your network or proxy settings.`;
+	}
 	// No `code` in the error object: n8n would swap our message for its generic one.
 	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
@@ -237,10 +304,10 @@ function requestError(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	error: unknown,
-	apiKey: string,
+	secrets: string[],
 ): NodeApiError {
 	const raw = error instanceof Error ? error.message : String(error);
-	const message = clip(redact(`TikHub request failed: ${raw}`, apiKey));
+	const message = clip(redact(`TikHub request failed: ${raw}`, secrets));
 	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
 }
 
@@ -248,15 +315,15 @@ function statusError(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	response: IN8nHttpFullResponse,
-	apiKey: string,
+	secrets: string[],
 	tries: number,
 ): NodeApiError {
 	const status = response.statusCode;
 	const said = extractApiMessage(response.body) ?? response.statusMessage ?? 'no details given';
-	const detail = clip(redact(said, apiKey));
+	const detail = clip(redact(said, secrets));
 	let message: string;
 	if (status === 401) message = `TikHub rejected the API key (401): ${detail}`;
-	else if (status === 429) message = `TikHub rate limit (429) after ${tries} tries: ${detail}`;
+	else if (status === 429) message = `TikHub rate limit (429) after ${tries} tr${tries > 1 ? 'ies' : 'y'}: ${detail}`;
 	else message = `TikHub error ${status}: ${detail}`;
 	const httpCode = String(status);
 	return new NodeApiError(ctx.getNode(), { message, httpCode } as JsonObject, {
@@ -267,14 +334,36 @@ function statusError(
 	});
 }
 
-function downloadError(ctx: IExecuteFunctions, itemIndex: number, status: number): NodeApiError {
-	const message = `Could not download the edited image from the URL TikHub returned (HTTP ${status})`;
+/** TikHub asked for a longer pause than the node waits: fail now and say when to try again. */
+function retryLaterError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: NodeApiError,
+	retryAfterMs: number,
+): NodeApiError {
+	const when = new Date(Date.now() + retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');
+	const description = `TikHub asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), longer than the node waits (${MAX_RETRY_AFTER_MS / 1000} s). Run the item again after ${when}.`;
+	return new NodeApiError(ctx.getNode(), { message: error.message } as JsonObject, {
+		itemIndex,
+		message: error.message,
+		description,
+		httpCode: error.httpCode ?? undefined,
+	});
+}
+
+function downloadError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	target: DownloadTarget,
+	reason: string,
+	status?: number,
+): NodeApiError {
+	const message = clip(`Could not download ${target.what} (${reason})`);
 	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
 		message,
-		description:
-			'Result URLs can expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
-		httpCode: String(status),
+		description: target.hint,
+		...(status ? { httpCode: String(status) } : {}),
 	});
 }
 
@@ -282,7 +371,7 @@ function parseJsonBody<T>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	body: unknown,
-	apiKey: string,
+	secrets: string[],
 ): T {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as T;
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
@@ -296,6 +385,12 @@ function parseJsonBody<T>(
 	throw new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
 		message,
-		description: clip(redact(`The body began with: ${text.slice(0, 200)}`, apiKey)),
+		description: clip(redact(`The body began with: ${text.slice(0, 200)}`, secrets)),
 	});
+}
+
+/** Masks the credential's key in a text built from a response (e.g. a message in a 200 body). */
+export async function redactKey(ctx: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
+	const { secrets } = await readCredentials(ctx, itemIndex);
+	return redact(text, secrets);
 }

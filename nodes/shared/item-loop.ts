@@ -1,0 +1,120 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { BackoffGate } from './backoff-gate';
+import { readConcurrency } from './parameters';
+import { runPool } from './pool';
+
+/**
+ * The item loop every TikHub node runs, in two phases:
+ *
+ * 1. **Prepare** each input item in turn: read its parameters and run every local check
+ *    (binary present, type, size, mask, field values). No paid request is sent in this phase,
+ *    so a bad item 7 stops the run (or becomes an error item) before items 0–6 are billed.
+ * 2. **Send** the prepared items, `Concurrency` at a time, and turn each answer into output items.
+ *
+ * Every input item ends as output items or, with On Error set to continue, as one error item
+ * paired to it, in input order. With "Continue (using error output)" error items carry `error`,
+ * which is what n8n looks for to route them to the error output.
+ */
+
+export interface RunContext {
+	/** Shared by the items of one run, so a 429 pauses them all. */
+	gate: BackoffGate;
+}
+
+/** What preparing an item yields: the work left to do, which sends requests. */
+export type ItemJob = (run: RunContext) => Promise<INodeExecutionData[]>;
+
+/** Reads and checks one item; throws a NodeOperationError naming what is wrong. */
+export type PrepareItem = (itemIndex: number) => Promise<ItemJob>;
+
+type Failure = { itemIndex: number; error: NodeApiError | NodeOperationError };
+
+export async function runItems(
+	ctx: IExecuteFunctions,
+	prepare: PrepareItem,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const signal = ctx.getExecutionCancelSignal?.();
+
+	// Phase 1: every local check of every item, before the first request of the run.
+	const jobs: Array<ItemJob | Failure> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			jobs.push(await prepare(itemIndex));
+		} catch (reason) {
+			const error = asNodeError(ctx, reason, itemIndex);
+			if (!continueOnFail) throw error;
+			jobs.push({ itemIndex, error });
+		}
+	}
+
+	// Phase 2: the paid requests.
+	const run: RunContext = { gate: new BackoffGate() };
+	const outcomes = await runPool(
+		jobs.length,
+		readConcurrency(ctx),
+		async (itemIndex) => {
+			const job = jobs[itemIndex];
+			if (typeof job !== 'function') throw job.error;
+			return await job(run);
+		},
+		{ stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true },
+	);
+
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if (outcome.status === 'fulfilled') {
+			output.push(...outcome.value);
+		} else if (outcome.status === 'rejected') {
+			const error = asNodeError(ctx, outcome.reason, itemIndex);
+			if (!continueOnFail) throw error;
+			output.push(errorItem(ctx, error, itemIndex));
+		}
+	}
+	return [output];
+}
+
+/** n8n's own helpers may throw plain errors, or node errors that do not say which item failed. */
+function asNodeError(
+	ctx: IExecuteFunctions,
+	reason: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (reason instanceof NodeApiError || reason instanceof NodeOperationError) {
+		reason.context.itemIndex ??= itemIndex;
+		return reason;
+	}
+	return new NodeOperationError(ctx.getNode(), reason as Error, { itemIndex });
+}
+
+/**
+ * An input item's failure as an output item: `json.error` (the message), `json.errorDescription`
+ * (what to do) and `json.httpCode` when TikHub answered with an error status.
+ */
+function errorItem(
+	ctx: IExecuteFunctions,
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
+	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
+	const item: INodeExecutionData = {
+		json: {
+			error: error.message,
+			...(error.description ? { errorDescription: error.description } : {}),
+			...(httpCode ? { httpCode } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
+	if (ctx.getNode().onError === 'continueErrorOutput') {
+		// A fresh error from the (already redacted) message alone: no cause, request or
+		// response rides along into the execution data.
+		item.error = new NodeOperationError(ctx.getNode(), error.message, {
+			itemIndex,
+			description: error.description ?? undefined,
+		});
+	}
+	return item;
+}
