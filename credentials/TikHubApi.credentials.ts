@@ -46,7 +46,8 @@ export class TikHubApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
+				// Trimmed: a key pasted with a space or line break around it still works.
+				Authorization: '=Bearer {{$credentials.apiKey.trim()}}',
 			},
 		},
 	};
@@ -54,7 +55,7 @@ export class TikHubApi implements ICredentialType {
 	// Listing models needs a valid key and costs no credits.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/v1/models',
 			method: 'GET',
 		},

@@ -2,68 +2,100 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node';
+import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import type { TikHubServer } from './server';
 
 /**
- * What most tests need: the package's node and credential loaded into the engine, and a
- * workflow "Manual Trigger -> Input Items -> TikHub Image Edit" run against the test server.
+ * What most tests need: the package's nodes and credential loaded into the engine, and a
+ * workflow "Manual Trigger -> Input Items -> <TikHub node>" run against the test server.
  */
 
 export const NODE_TYPE = 'n8n-nodes-tikhub.tikHubImageEdit';
 export const EDIT_NODE = 'TikHub Image Edit';
+export const GENERATE_TYPE = 'n8n-nodes-tikhub.tikHubImageGenerate';
+export const GENERATE_NODE = 'TikHub Image Generate';
 
 export const setup: EngineSetup = {
-	nodeTypes: { [NODE_TYPE]: new TikHubImageEdit() },
+	nodeTypes: { [NODE_TYPE]: new TikHubImageEdit(), [GENERATE_TYPE]: new TikHubImageGenerate() },
 	credentialTypes: [new TikHubApi()],
 };
 
-export interface EditRun {
+/** n8n's "On Error" setting of the TikHub node; `true` is "Continue (regular output)". */
+export type OnError = boolean | 'continueRegularOutput' | 'continueErrorOutput';
+
+export interface NodeRun {
 	parameters: IDataObject;
 	items: FixtureItem[];
 	binaryMode?: BinaryMode;
-	continueOnFail?: boolean;
+	continueOnFail?: OnError;
 	/** Credential data; defaults to the test server's key and URL. */
 	credentials?: IDataObject;
 }
 
-export function editWorkflow(parameters: IDataObject, fixtureId: string, continueOnFail = false): WorkflowJson {
-	const node = (name: string, type: string, x: number, params: IDataObject, extra: Partial<INode> = {}): INode => ({
-		id: name,
-		name,
-		type,
+export type EditRun = NodeRun;
+
+export interface NodeRunResult {
+	/** The node's first (main) output. */
+	items: INodeExecutionData[];
+	error: RunResult['error'];
+	result: RunResult;
+}
+
+/** Start -> Input Items (the test's items) -> the TikHub node of the given type. */
+export function nodeWorkflow(
+	type: string,
+	name: string,
+	parameters: IDataObject,
+	fixtureId: string,
+	continueOnFail: OnError = false,
+): WorkflowJson {
+	const node = (nodeName: string, nodeType: string, x: number, params: IDataObject, extra: Partial<INode> = {}): INode => ({
+		id: nodeName,
+		name: nodeName,
+		type: nodeType,
 		typeVersion: 1,
 		position: [x, 0],
 		parameters: params as INode['parameters'],
 		...extra,
 	});
+	const onError = continueOnFail === true ? 'continueRegularOutput' : continueOnFail || undefined;
 	return {
 		nodes: [
 			node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
 			node('Input Items', 'test.inputItems', 200, { fixture: fixtureId }),
-			node(EDIT_NODE, NODE_TYPE, 400, parameters, {
+			node(name, type, 400, parameters, {
 				credentials: { tikHubApi: { id: '1', name: 'TikHub account' } },
-				...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+				...(onError ? { onError } : {}),
 			}),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Input Items', type: 'main', index: 0 }]] },
-			'Input Items': { main: [[{ node: EDIT_NODE, type: 'main', index: 0 }]] },
+			'Input Items': { main: [[{ node: name, type: 'main', index: 0 }]] },
 		},
 	};
 }
 
-export async function runEdit(
-	server: TikHubServer,
-	run: EditRun,
-): Promise<{ items: INodeExecutionData[]; error: RunResult['error']; result: RunResult }> {
-	const workflow = editWorkflow(run.parameters, registerFixture(run.items), run.continueOnFail);
+export function editWorkflow(parameters: IDataObject, fixtureId: string, continueOnFail: OnError = false): WorkflowJson {
+	return nodeWorkflow(NODE_TYPE, EDIT_NODE, parameters, fixtureId, continueOnFail);
+}
+
+async function runNode(type: string, name: string, server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	const workflow = nodeWorkflow(type, name, run.parameters, registerFixture(run.items), run.continueOnFail);
 	const result = await runWorkflow(setup, workflow, {
 		credentials: {
 			tikHubApi: (run.credentials ?? { apiKey: server.apiKey, baseUrl: server.baseUrl }) as never,
 		},
 		binaryMode: run.binaryMode,
 	});
-	return { items: result.output(EDIT_NODE), error: result.error, result };
+	return { items: result.output(name), error: result.error, result };
+}
+
+export async function runEdit(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(NODE_TYPE, EDIT_NODE, server, run);
+}
+
+export async function runGenerate(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(GENERATE_TYPE, GENERATE_NODE, server, run);
 }

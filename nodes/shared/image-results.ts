@@ -27,7 +27,7 @@ export interface ResultContext {
 	output: ImageOutput;
 	policy: RequestPolicy;
 	/** Name of result `index` of `count`, without extension: e.g. `photo-edited-2`. */
-	baseName(index: number, count: number): string;
+	baseName(index: number, count: number, created?: number): string;
 }
 
 interface ResultImage {
@@ -70,7 +70,7 @@ export async function buildImageItems(
 					});
 		if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
 		const info = identify(ctx, itemIndex, index, bytes, contentType);
-		const fileName = `${context.baseName(index, entries.length)}.${info.extension}`;
+		const fileName = `${context.baseName(index, entries.length, response.created)}.${info.extension}`;
 		const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
 		images.push({
 			index,

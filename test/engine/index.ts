@@ -59,6 +59,8 @@ export interface RunResult {
 	error?: Error & { description?: string | null; httpCode?: string | null };
 	/** Items a node emitted on its first output, [] when it did not run. */
 	output(nodeName: string): INodeExecutionData[];
+	/** Items a node emitted on each of its outputs (the error output is the last one). */
+	outputs(nodeName: string): INodeExecutionData[][];
 }
 
 captureLogs();
@@ -181,6 +183,8 @@ export async function runWorkflow(
 		error,
 		output: (nodeName) =>
 			run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? ([] as INodeExecutionData[]),
+		outputs: (nodeName) =>
+			(run.data.resultData.runData[nodeName]?.[0]?.data?.main ?? []).map((items) => items ?? []),
 	};
 }
 

@@ -7,6 +7,7 @@ export type Fault =
 	| { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
 	| { kind: 'html'; status: number }
 	| { kind: 'reset' }
+	| { kind: 'cutBody' }
 	| { kind: 'brokenJson' }
 	| { kind: 'delay'; ms: number }
 	| { kind: 'emptyData' }
@@ -55,6 +56,12 @@ export async function answerFault(
 			return true;
 		case 'reset':
 			req.socket.destroy();
+			return true;
+		case 'cutBody':
+			// Headers and the first part of a 200 answer, then the connection drops mid-body.
+			res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+			res.write(`{"created":${created},"data":[{"b64_json":"iVBORw0KGgo`);
+			setTimeout(() => req.socket.destroy(), 20);
 			return true;
 		case 'brokenJson':
 			// A complete HTTP answer whose JSON stops half way, as from a cut upstream.

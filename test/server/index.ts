@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 import { answerEdit } from './edits';
+import { answerGenerate } from './generations';
 import { answerFault, type Fault } from './faults';
 import { readBody, recordRequest, type RecordedRequest } from './multipart';
 import { openAiError, send, sendJson } from './respond';
@@ -18,11 +19,11 @@ export interface TikHubServer {
 	apiKey: string;
 	/** Every request to /v1/*, including 401s, in arrival order. */
 	requests: RecordedRequest[];
-	/** Queues faults; each POST /v1/images/edits consumes the next one. */
+	/** Queues faults; each POST /v1/images/edits or /generations consumes the next one. */
 	fail(...faults: Fault[]): void;
-	/** Every edits request waits this long before answering. */
+	/** Every image request waits this long before answering. */
 	latencyMs: number;
-	/** Peak number of edits requests being handled at once. */
+	/** Peak number of image requests being handled at once. */
 	maxInFlight: number;
 	/** How many GET /files/* were served. */
 	fileRequests: number;
@@ -90,23 +91,29 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		return controller.signal;
 	};
 
-	const handleEdit = async (req: IncomingMessage, res: ServerResponse, body: Buffer, signal: AbortSignal) => {
-		const recorded = await recordRequest(req, '/v1/images/edits', body);
+	// The image endpoints: each call consumes the next queued fault, then waits `latencyMs`.
+	const IMAGE_ENDPOINTS: Record<string, typeof answerEdit> = {
+		'/v1/images/edits': answerEdit,
+		'/v1/images/generations': answerGenerate,
+	};
+
+	const handleImages = async (req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, signal: AbortSignal) => {
+		const recorded = await recordRequest(req, path, body);
 		server.requests.push(recorded);
 		// Faults come before the auth check: a failing gateway answers before the API sees the key.
 		const fault = faults.shift();
 		if (fault && (await answerFault(fault, req, res, signal))) return;
 		if (!(await wait(server.latencyMs, signal))) return;
 		if (recorded.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, unauthorized(recorded.authorization));
-		const answer = answerEdit(recorded, storeFile);
+		const answer = IMAGE_ENDPOINTS[path](recorded, storeFile);
 		sendJson(res, answer.status, answer.body);
 	};
 
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {
-		const isEdit = req.method === 'POST' && path === '/v1/images/edits';
-		const signal = isEdit ? track(res) : undefined;
+		const isImages = req.method === 'POST' && path in IMAGE_ENDPOINTS;
+		const signal = isImages ? track(res) : undefined;
 		const body = await readBody(req);
-		if (signal) return handleEdit(req, res, body, signal);
+		if (signal) return handleImages(req, res, path, body, signal);
 		const recorded = await recordRequest(req, path, body);
 		server.requests.push(recorded);
 		if (recorded.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, unauthorized(recorded.authorization));

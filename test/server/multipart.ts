@@ -20,7 +20,9 @@ export interface RecordedRequest {
 	fieldNames: string[];
 	/** File parts in order. */
 	files: RecordedFile[];
-	/** Set when the body claimed to be multipart but could not be parsed. */
+	/** The parsed body of a JSON request (undefined for other bodies). */
+	json?: unknown;
+	/** Set when the body claimed to be multipart or JSON but could not be parsed. */
 	parseError?: string;
 }
 
@@ -53,6 +55,14 @@ export async function recordRequest(
 		files: [],
 	};
 	const contentType = req.headers['content-type'] ?? '';
+	if (/^application\/json/i.test(contentType)) {
+		try {
+			recorded.json = JSON.parse(body.toString('utf8'));
+		} catch (error) {
+			recorded.parseError = error instanceof Error ? error.message : String(error);
+		}
+		return recorded;
+	}
 	if (!/^multipart\/form-data/i.test(contentType)) return recorded;
 	try {
 		const form = await new Request('http://local/', {
