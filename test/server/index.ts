@@ -29,6 +29,8 @@ export interface TikHubServer {
 	fileRequests: number;
 	/** The Authorization header of each GET /files/* served (undefined when none was sent). */
 	fileAuthorizations: Array<string | undefined>;
+	/** Serves bytes at a new URL under /files/ (an image host for URL input); returns the URL. */
+	host(bytes: Buffer, ext: string, contentType: string): string;
 	/** Clears requests, faults, counters and latency. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, keep-alive ones too. */
@@ -171,6 +173,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		fail(...more) {
 			faults.push(...more);
 		},
+		host: (bytes, ext, contentType) => storeFile(bytes, ext, contentType),
 		reset() {
 			// Emptied in place so arrays a test already holds stay live.
 			server.requests.length = 0;
