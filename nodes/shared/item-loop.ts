@@ -14,8 +14,8 @@ import { runPool } from './pool';
  * 2. **Send** the prepared items, `Concurrency` at a time, and turn each answer into output items.
  *
  * Every input item ends as output items or, with On Error set to continue, as one error item
- * paired to it, in input order. With "Continue (using error output)" error items carry `error`,
- * which is what n8n looks for to route them to the error output.
+ * paired to it, in input order, shaped so that n8n routes it to the error output when On Error
+ * says so.
  */
 
 export interface RunContext {
@@ -92,7 +92,10 @@ function asNodeError(
 
 /**
  * An input item's failure as an output item: `json.error` (the message), `json.errorDescription`
- * (what to do) and `json.httpCode` when TikHub answered with an error status.
+ * (what to do) and `json.httpCode` when TikHub answered with an error status. With "Continue
+ * (using error output)" n8n moves an item to the error output only when its JSON keys are all
+ * among `error`, `message` and `details` (and then adds the input item's JSON), so there the
+ * description and status go under `details`.
  */
 function errorItem(
 	ctx: IExecuteFunctions,
@@ -100,21 +103,13 @@ function errorItem(
 	itemIndex: number,
 ): INodeExecutionData {
 	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
-	const item: INodeExecutionData = {
-		json: {
-			error: error.message,
-			...(error.description ? { errorDescription: error.description } : {}),
-			...(httpCode ? { httpCode } : {}),
-		},
+	const about = {
+		...(error.description ? { errorDescription: error.description } : {}),
+		...(httpCode ? { httpCode } : {}),
+	};
+	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
+	return {
+		json: toErrorOutput ? { error: error.message, details: about } : { error: error.message, ...about },
 		pairedItem: { item: itemIndex },
 	};
-	if (ctx.getNode().onError === 'continueErrorOutput') {
-		// A fresh error from the (already redacted) message alone: no cause, request or
-		// response rides along into the execution data.
-		item.error = new NodeOperationError(ctx.getNode(), error.message, {
-			itemIndex,
-			description: error.description ?? undefined,
-		});
-	}
-	return item;
 }
