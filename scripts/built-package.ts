@@ -35,10 +35,9 @@ export function loadBuiltPackage(): EngineSetup {
 	};
 }
 
-/** "out/sample-edited.png: image 1024x1024, 12.3 KB" */
-export function describeImage(path: string): string {
-	const bytes = readFileSync(path);
-	const size = readImageSize(bytes);
+/** "out/sample-edited.png: 1024x1024, 12.3 KB" (images show their size). */
+export function describeFile(path: string): string {
+	const size = readImageSize(readFileSync(path));
 	const kb = (statSync(path).size / 1024).toFixed(1);
-	return `${relative(process.cwd(), path)}: ${size ? `${size.width}x${size.height}` : 'unknown size'}, ${kb} KB`;
+	return `${relative(process.cwd(), path)}: ${size ? `${size.width}x${size.height}, ` : ''}${kb} KB`;
 }

@@ -1,21 +1,20 @@
 /**
- * `npm run demo`: runs examples/edit-image.workflow.json through n8n's execution engine with
- * the BUILT package (dist/), editing examples/sample.png and writing the result to ./out/.
+ * `npm run demo [-- <example>]`: runs an example workflow through n8n's execution engine with
+ * the BUILT package (dist/) and writes its results to ./out/. The example is a name from
+ * examples/ (`edit-image`, the default, or `generate-and-edit`) or a path to a workflow file.
  *
  * Without TIKHUB_API_KEY it runs against the built-in TikHub-compatible server on 127.0.0.1.
  * With TIKHUB_API_KEY it calls the real TikHub (TIKHUB_BASE_URL overrides https://ai.tikhub.io).
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { type RunResult, runWorkflow } from '../test/engine';
 import { startTikHubServer, type TikHubServer } from '../test/server';
-import { describeImage, loadBuiltPackage } from './built-package';
-import { loadExampleWorkflow } from './example-workflow';
+import { describeFile, loadBuiltPackage } from './built-package';
+import { exampleFile, loadExampleWorkflow, REPO_ROOT } from './example-workflow';
 
-const root = resolve(__dirname, '..');
-const outDir = join(root, 'out');
-const samplePath = join(root, 'examples', 'sample.png');
+const outDir = join(REPO_ROOT, 'out');
 
 function fail(result: RunResult): never {
 	const error = result.error;
@@ -25,6 +24,7 @@ function fail(result: RunResult): never {
 }
 
 async function main() {
+	const example = process.argv[2] ?? 'edit-image';
 	const apiKey = process.env.TIKHUB_API_KEY;
 	let server: TikHubServer | undefined;
 	let credentials: { apiKey: string; baseUrl: string };
@@ -35,26 +35,29 @@ async function main() {
 		credentials = { apiKey: server.apiKey, baseUrl: server.baseUrl };
 	}
 	const target = server ? 'the built-in TikHub-compatible server' : credentials.baseUrl;
-	console.log(`Editing examples/sample.png with TikHub Image Edit (dist/) against ${target} …`);
+	const workflow = loadExampleWorkflow(example, { filesDir: join(REPO_ROOT, 'examples'), outDir });
+	console.log(`Running ${relative(REPO_ROOT, exampleFile(example))} (dist/) against ${target} …`);
 
 	mkdirSync(outDir, { recursive: true });
 	const started = Date.now();
 	try {
-		const result = await runWorkflow(loadBuiltPackage(), loadExampleWorkflow(samplePath, outDir), {
+		const result = await runWorkflow(loadBuiltPackage(), workflow, {
 			credentials: { tikHubApi: credentials },
 			binaryMode: 'filesystem',
 		});
 		if (result.error) fail(result);
-		const saved = result.output('Save Edited Image');
-		const seconds = ((Date.now() - started) / 1000).toFixed(1);
-		for (const item of saved) {
-			console.log(`  ${describeImage(String(item.json.fileName))}`);
-		}
-		const edit = result.output('TikHub Image Edit')[0]?.json ?? {};
-		const revised = edit.revisedPrompt ? `; revised prompt: "${String(edit.revisedPrompt)}"` : '';
-		console.log(
-			`Done: ${saved.length} edited image(s) written to out/ in ${seconds} s (model ${String(edit.model)}${revised}).`,
+		const writers = workflow.nodes.filter(
+			(node) => node.type === 'n8n-nodes-base.readWriteFile' && node.parameters.operation === 'write',
 		);
+		const saved = writers.flatMap((node) => result.output(node.name));
+		for (const item of saved) console.log(`  ${describeFile(String(item.json.fileName))}`);
+		for (const node of workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-tikhub.'))) {
+			const json = result.output(node.name)[0]?.json ?? {};
+			const revised = json.revisedPrompt ? `, revised prompt "${String(json.revisedPrompt)}"` : '';
+			console.log(`  ${node.name}: ${result.output(node.name).length} item(s), model ${String(json.model ?? '-')}${revised}`);
+		}
+		const seconds = ((Date.now() - started) / 1000).toFixed(1);
+		console.log(`Done: ${saved.length} file(s) written to out/ in ${seconds} s.`);
 		if (saved.length === 0) process.exit(1);
 	} finally {
 		await server?.close();

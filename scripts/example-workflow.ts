@@ -1,24 +1,42 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 import type { WorkflowJson } from '../test/engine';
 
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** Where an example's files are on this machine. */
+export interface ExampleFolders {
+	/** Stands for `/files/`, the folder n8n's Docker image usually mounts (inputs such as sample.png). */
+	filesDir: string;
+	/** Stands for `/files/out/`, where the examples write their results. */
+	outDir: string;
+}
+
+export type ExampleWorkflow = WorkflowJson & { id: string; name: string };
+
+/** `edit-image` -> examples/edit-image.workflow.json; a path is taken as it is. */
+export function exampleFile(nameOrPath: string): string {
+	if (nameOrPath.endsWith('.json')) return isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
+	return join(REPO_ROOT, 'examples', `${nameOrPath}.workflow.json`);
+}
+
 /**
- * examples/edit-image.workflow.json with its file nodes pointed at local paths: the example
- * reads /files/sample.png and writes /files/out/, the folder n8n's Docker image usually mounts.
- * Used by `npm run demo` (through n8n-core) and `npm run test:n8n` (through the n8n app).
+ * An example workflow with its Read/Write Files nodes pointed at local folders: `/files/out/…`
+ * becomes `outDir/…` and any other `/files/…` becomes `filesDir/…`. Used by `npm run demo`
+ * (through n8n-core), the engine tests and `npm run test:n8n` (through the n8n app).
  */
-export function loadExampleWorkflow(inputPath: string, outDir: string): WorkflowJson & { id: string; name: string } {
-	const file = join(resolve(__dirname, '..'), 'examples', 'edit-image.workflow.json');
-	const workflow = JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson & { id: string; name: string };
-	const fileNode = (operation: string) => {
-		const found = workflow.nodes.find(
-			(node) => node.type === 'n8n-nodes-base.readWriteFile' && node.parameters.operation === operation,
-		);
-		if (!found) throw new Error(`examples/edit-image.workflow.json has no Read/Write Files node that does "${operation}"`);
-		return found;
-	};
-	fileNode('read').parameters.fileSelector = inputPath;
-	fileNode('write').parameters.fileName = `=${outDir}/{{ $binary.data.fileName }}`;
+export function loadExampleWorkflow(nameOrPath: string, folders: ExampleFolders): ExampleWorkflow {
+	const file = exampleFile(nameOrPath);
+	const workflow = JSON.parse(readFileSync(file, 'utf8')) as ExampleWorkflow;
+	const localise = (value: unknown) =>
+		typeof value === 'string'
+			? value.replace('/files/out/', `${folders.outDir}/`).replace(/(^=?)\/files\//, `$1${folders.filesDir}/`)
+			: value;
+	for (const node of workflow.nodes) {
+		if (node.type !== 'n8n-nodes-base.readWriteFile') continue;
+		node.parameters.fileSelector = localise(node.parameters.fileSelector) as string;
+		node.parameters.fileName = localise(node.parameters.fileName) as string;
+	}
 	return workflow;
 }

@@ -1,17 +1,21 @@
 // What a passing run must show: n8n's own report of the execution (`execute --rawOutput`),
-// the file the workflow wrote, and the request the local TikHub server received.
+// the files the workflow wrote, and the requests the local TikHub server received.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { RecordedRequest } from '../../test/server';
-import { TIKHUB_NODE } from './fixtures';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface OutputItem {
+	json?: Record<string, unknown>;
+	binary?: Record<string, { mimeType?: string }>;
+}
 
 interface NodeRun {
 	executionStatus?: string;
 	error?: { message?: string; description?: string };
-	data?: { main?: Array<Array<{ json?: unknown; binary?: Record<string, { mimeType?: string }> }> | null> };
+	data?: { main?: Array<OutputItem[] | null> };
 }
 
 export interface ExecutionReport {
@@ -36,7 +40,7 @@ function describe(error: { message?: string; description?: string } | undefined)
 	return [error?.message, error?.description].filter(Boolean).join(' | ');
 }
 
-/** Returns the problems found; an empty list means the run passed. */
+/** The execution succeeded and no node failed. An empty list means it passed. */
 export function checkExecution(report: ExecutionReport): string[] {
 	const problems: string[] = [];
 	const result = report.data?.resultData;
@@ -45,23 +49,34 @@ export function checkExecution(report: ExecutionReport): string[] {
 	for (const [name, runs] of Object.entries(result?.runData ?? {})) {
 		for (const run of runs) if (run.error) problems.push(`node "${name}" failed: ${describe(run.error)}`);
 	}
-	const tikhub = result?.runData?.[TIKHUB_NODE]?.[0];
-	if (!tikhub) return [...problems, `node "${TIKHUB_NODE}" did not run`];
-	const item = tikhub.data?.main?.[0]?.[0];
-	const binary = item?.binary?.data;
-	if (!binary) problems.push(`node "${TIKHUB_NODE}" output has no binary "data"`);
-	else if (binary.mimeType !== 'image/png') problems.push(`node "${TIKHUB_NODE}" output mimeType is ${binary.mimeType}, not image/png`);
 	return problems;
 }
 
-export function checkOutputFolder(outDir: string): string[] {
-	const files = readdirSync(outDir);
-	if (files.length === 0) return [`no file was written to ${outDir}`];
-	const png = files.find((f) => readFileSync(join(outDir, f)).subarray(0, 8).equals(PNG_MAGIC));
-	return png ? [] : [`no PNG among ${files.join(', ')} in ${outDir}`];
+/** The items a node put on one of its outputs (the error output is the last), or undefined when it did not run. */
+export function nodeOutput(report: ExecutionReport, node: string, output = 0): OutputItem[] | undefined {
+	const run = report.data?.resultData?.runData?.[node]?.[0];
+	return run ? (run.data?.main?.[output] ?? []) : undefined;
 }
 
-export function checkServerRequests(requests: RecordedRequest[], apiKey: string): string[] {
+/** The node's first output item carries binary `data` of the given type. */
+export function checkNodeBinary(report: ExecutionReport, node: string, mimeType = 'image/png'): string[] {
+	const items = nodeOutput(report, node);
+	if (!items) return [`node "${node}" did not run`];
+	const binary = items[0]?.binary?.data;
+	if (!binary) return [`node "${node}" output has no binary "data"`];
+	return binary.mimeType === mimeType ? [] : [`node "${node}" output mimeType is ${binary.mimeType}, not ${mimeType}`];
+}
+
+/** The workflow wrote a file that starts with the given bytes (at `offset`). */
+export function checkFileWritten(outDir: string, magic: Buffer = PNG_MAGIC, offset = 0, kind = 'PNG'): string[] {
+	const files = readdirSync(outDir);
+	if (files.length === 0) return [`no file was written to ${outDir}`];
+	const found = files.find((f) => readFileSync(join(outDir, f)).subarray(offset, offset + magic.length).equals(magic));
+	return found ? [] : [`no ${kind} among ${files.join(', ')} in ${outDir}`];
+}
+
+/** Exactly one edit request, multipart with model, prompt, a PNG `image` part and the bearer key. */
+export function checkEditRequest(requests: RecordedRequest[], apiKey: string): string[] {
 	const edits = requests.filter((r) => r.method === 'POST' && r.path === '/v1/images/edits');
 	if (edits.length !== 1) return [`the TikHub server saw ${edits.length} POST /v1/images/edits, expected 1`];
 	const [edit] = edits;
@@ -72,6 +87,20 @@ export function checkServerRequests(requests: RecordedRequest[], apiKey: string)
 	const image = edit.files.find((f) => f.field === 'image');
 	if (!image) problems.push(`no file part "image" (parts: ${edit.fieldNames.join(', ')})`);
 	else if (image.contentType !== 'image/png') problems.push(`file part "image" has content type ${image.contentType}`);
-	else if (!image.bytes.subarray(0, 8).equals(PNG_MAGIC)) problems.push('file part "image" is not the PNG that was read');
+	else if (!image.bytes.subarray(0, 8).equals(PNG_MAGIC)) problems.push('file part "image" is not a PNG');
+	return problems;
+}
+
+/** Exactly one generation request, a JSON body with model and prompt and the bearer key. */
+export function checkGenerateRequest(requests: RecordedRequest[], apiKey: string): string[] {
+	const calls = requests.filter((r) => r.method === 'POST' && r.path === '/v1/images/generations');
+	if (calls.length !== 1) return [`the TikHub server saw ${calls.length} POST /v1/images/generations, expected 1`];
+	const [call] = calls;
+	const body = call.json as Record<string, unknown> | undefined;
+	const problems: string[] = [];
+	if (call.authorization !== `Bearer ${apiKey}`) problems.push(`authorization header was "${call.authorization ?? ''}"`);
+	if (!body || typeof body.model !== 'string' || typeof body.prompt !== 'string') {
+		problems.push(`generation body lacks model or prompt: ${JSON.stringify(body)}`);
+	}
 	return problems;
 }

@@ -1,5 +1,5 @@
 // A throwaway workspace for one n8n run: user folder, input and output folders, and the
-// credential and workflow files to import, made from examples/edit-image.workflow.json.
+// credential and workflow files to import, made from the example workflows.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,25 +10,50 @@ import { tempDir } from './proc';
 export const CREDENTIAL_ID = 'tikhub-demo';
 export const TIKHUB_NODE = 'TikHub Image Edit';
 
+export interface WorkspaceWorkflow {
+	/** The example's name (`edit-image`) or a workflow file's path. */
+	example: string;
+	file: string;
+	id: string;
+	name: string;
+	/** Where this workflow writes (`/files/out/` in the example). */
+	outDir: string;
+}
+
 export interface Workspace {
 	root: string;
 	userFolder: string;
-	/** Holds sample.png; the only folder besides outDir that n8n may read. */
+	/** Holds sample.png and the other inputs; the only folder besides outDir that n8n may read. */
 	filesDir: string;
 	outDir: string;
 	credentialFile: string;
+	/** The first workflow's file, id and name. */
 	workflowFile: string;
 	workflowId: string;
 	workflowName: string;
+	workflows: WorkspaceWorkflow[];
 }
 
-export function makeWorkspace(label: string, tikhub: { baseUrl: string; apiKey: string }): Workspace {
+/**
+ * A workspace for the given example workflows (default: the edit example), each writing to
+ * its own folder under outDir. `files` are put into the files folder beside sample.png.
+ */
+export function makeWorkspace(
+	label: string,
+	tikhub: { baseUrl: string; apiKey: string },
+	examples: string[] = ['edit-image'],
+	files: Record<string, Buffer> = {},
+): Workspace {
 	const root = tempDir(`tikhub-e2e-${label}-`);
 	const userFolder = join(root, 'user');
 	const filesDir = join(root, 'files');
 	const outDir = join(root, 'out');
 	for (const dir of [userFolder, filesDir, outDir]) mkdirSync(dir, { recursive: true });
 	copyFileSync(join(REPO, 'examples', 'sample.png'), join(filesDir, 'sample.png'));
+	for (const [name, bytes] of Object.entries(files)) {
+		mkdirSync(join(filesDir, name, '..'), { recursive: true });
+		writeFileSync(join(filesDir, name), bytes);
+	}
 
 	const credentialFile = join(root, 'credentials.json');
 	const credentials = [
@@ -41,12 +66,14 @@ export function makeWorkspace(label: string, tikhub: { baseUrl: string; apiKey: 
 	];
 	writeFileSync(credentialFile, JSON.stringify(credentials, null, 2));
 
-	const workflow = loadExampleWorkflow(join(filesDir, 'sample.png'), outDir);
-	if (!workflow.nodes.some((n) => n.name === TIKHUB_NODE)) {
-		throw new Error(`examples/edit-image.workflow.json has no node named "${TIKHUB_NODE}"`);
-	}
-	const workflowFile = join(root, 'workflow.json');
-	writeFileSync(workflowFile, JSON.stringify(workflow, null, 2));
+	const workflows = examples.map((example, index): WorkspaceWorkflow => {
+		const workflowOut = join(outDir, String(index));
+		mkdirSync(workflowOut);
+		const workflow = loadExampleWorkflow(example, { filesDir, outDir: workflowOut });
+		const file = join(root, `workflow-${index}.json`);
+		writeFileSync(file, JSON.stringify(workflow, null, 2));
+		return { example, file, id: workflow.id, name: workflow.name, outDir: workflowOut };
+	});
 
 	return {
 		root,
@@ -54,8 +81,9 @@ export function makeWorkspace(label: string, tikhub: { baseUrl: string; apiKey: 
 		filesDir,
 		outDir,
 		credentialFile,
-		workflowFile,
-		workflowId: workflow.id,
-		workflowName: workflow.name,
+		workflowFile: workflows[0].file,
+		workflowId: workflows[0].id,
+		workflowName: workflows[0].name,
+		workflows,
 	};
 }

@@ -1,9 +1,10 @@
 // End-to-end proof in the real n8n app (npm run test:n8n): pack this package, install it as
-// the Community Nodes panel would, import the example workflow and a credential pointing at
-// the local TikHub server, run it with `n8n execute`, and check what came out.
+// the Community Nodes panel would, import the workflows of cases.ts and a credential pointing
+// at the local TikHub server, run each with `n8n execute`, and check what came out.
 // E2E_N8N_VERSIONS=1|2|1,2 picks the n8n lines; E2E_KEEP=1 keeps the temp folders.
 import { startTikHubServer } from '../../test/server';
-import { checkExecution, checkOutputFolder, checkServerRequests, parseRawOutput } from './checks';
+import { CASES, type E2eCase } from './cases';
+import { parseRawOutput } from './checks';
 import { makeWorkspace } from './fixtures';
 import { ensureN8n, nodeRuntime, selectedLines, type InstalledN8n, type N8nLine } from './install-n8n';
 import { n8nCommand, n8nCommandOk, n8nEnv, notableLogLines, type N8nApp } from './n8n';
@@ -37,17 +38,28 @@ function scenarios(line: N8nLine): Scenario[] {
 	];
 }
 
-async function runOnce(installed: InstalledN8n, scenario: Scenario, pkg: PackedPackage): Promise<Outcome> {
+/** The cases one scenario runs: all of its line's on the line's first scenario, else those for every mode. */
+function casesFor(line: N8nLine, first: boolean): E2eCase[] {
+	return CASES.filter((c) => c.majors.includes(line.major) && (first || c.everyMode));
+}
+
+/** One n8n set-up (node, binary mode): the package installed once, then each case's workflow run. */
+async function runScenario(
+	installed: InstalledN8n,
+	scenario: Scenario,
+	cases: E2eCase[],
+	pkg: PackedPackage,
+): Promise<Outcome[]> {
 	const runtime = await nodeRuntime(scenario.node);
 	const app: N8nApp = { n8nScript: installed.n8nScript, ...runtime };
 	const nodeVersion = (await runOk(app.nodeBin, ['--version'])).stdout.trim();
 	const extra = Object.entries(scenario.env ?? {}).map(([k, v]) => `, ${k}=${v}`).join('');
-	const label = `n8n ${installed.line.n8n}, Node ${nodeVersion}, binary mode ${scenario.binaryMode}${extra}`;
-	log(`--- ${label}`);
-	const began = Date.now();
+	const setting = `n8n ${installed.line.n8n}, Node ${nodeVersion}, binary mode ${scenario.binaryMode}${extra}`;
+	log(`--- ${setting}`);
 	const server = await startTikHubServer();
-	const ws = makeWorkspace(`${installed.line.major}-${scenario.binaryMode}`, server);
-	const problems: string[] = [];
+	const files = Object.assign({}, ...cases.map((c) => c.files?.() ?? {})) as Record<string, Buffer>;
+	const ws = makeWorkspace(`${installed.line.major}-${scenario.binaryMode}`, server, cases.map((c) => c.example), files);
+	const outcomes: Outcome[] = [];
 	try {
 		const env = await n8nEnv(app, {
 			userFolder: ws.userFolder,
@@ -58,30 +70,41 @@ async function runOnce(installed: InstalledN8n, scenario: Scenario, pkg: PackedP
 		await installIntoUserFolder(pkg, ws.userFolder, env);
 		log('package installed into the user folder; importing credential (first start runs DB migrations)');
 		await n8nCommandOk(app, ['import:credentials', `--input=${ws.credentialFile}`], env);
-		log('importing workflow');
-		await n8nCommandOk(app, ['import:workflow', `--input=${ws.workflowFile}`], env);
-		log(`n8n execute --id=${ws.workflowId}`);
-		const result = await n8nCommand(app, ['execute', `--id=${ws.workflowId}`, '--rawOutput'], env);
-		log(`execute exited ${result.code ?? result.signal} after ${result.seconds.toFixed(1)} s`);
-		for (const line of notableLogLines(result.stdout + '\n' + result.stderr)) log(`  n8n log: ${line.trim()}`);
-		if (result.code !== 0) problems.push(`n8n execute exited ${result.code ?? result.signal}`);
-		try {
-			problems.push(...checkExecution(parseRawOutput(result.stdout)));
-		} catch (error) {
-			const tail = (result.stdout + '\n' + result.stderr).trim().split('\n').slice(-15).join('\n');
-			problems.push(`${(error as Error).message}; output ended with:\n${tail}`);
+		for (const [index, testCase] of cases.entries()) {
+			const workflow = ws.workflows[index];
+			const label = `${workflow.name} — ${setting}`;
+			const began = Date.now();
+			const problems: string[] = [];
+			try {
+				log(`importing and running "${workflow.name}"`);
+				await n8nCommandOk(app, ['import:workflow', `--input=${workflow.file}`], env);
+				const before = server.requests.length;
+				const result = await n8nCommand(app, ['execute', `--id=${workflow.id}`, '--rawOutput'], env);
+				log(`execute exited ${result.code ?? result.signal} after ${result.seconds.toFixed(1)} s`);
+				for (const line of notableLogLines(result.stdout + '\n' + result.stderr)) log(`  n8n log: ${line.trim()}`);
+				if (result.code !== 0) problems.push(`n8n execute exited ${result.code ?? result.signal}`);
+				try {
+					const report = parseRawOutput(result.stdout);
+					const requests = server.requests.slice(before);
+					problems.push(...testCase.check({ report, outDir: workflow.outDir, requests, apiKey: server.apiKey }));
+				} catch (error) {
+					const tail = (result.stdout + '\n' + result.stderr).trim().split('\n').slice(-15).join('\n');
+					problems.push(`${(error as Error).message}; output ended with:\n${tail}`);
+				}
+			} catch (error) {
+				problems.push((error as Error).message);
+			}
+			for (const problem of problems) log(`  FAIL: ${problem}`);
+			outcomes.push({ label, passed: problems.length === 0, seconds: (Date.now() - began) / 1000, problems });
 		}
-		problems.push(...checkOutputFolder(ws.outDir));
-		problems.push(...checkServerRequests(server.requests, server.apiKey));
 	} catch (error) {
-		problems.push((error as Error).message);
+		log(`  FAIL: ${(error as Error).message}`);
+		outcomes.push({ label: `set-up of ${setting}`, passed: false, seconds: 0, problems: [(error as Error).message] });
 	} finally {
 		await server.close();
 		removeTempDir(ws.root);
 	}
-	const seconds = (Date.now() - began) / 1000;
-	for (const problem of problems) log(`  FAIL: ${problem}`);
-	return { label, passed: problems.length === 0, seconds, problems };
+	return outcomes;
 }
 
 async function main(): Promise<number> {
@@ -101,7 +124,9 @@ async function main(): Promise<number> {
 				outcomes.push({ label: `n8n ${line.n8n} install`, passed: false, seconds: 0, problems: [] });
 				continue;
 			}
-			for (const scenario of scenarios(line)) outcomes.push(await runOnce(n8n, scenario, pkg));
+			for (const [index, scenario] of scenarios(line).entries()) {
+				outcomes.push(...(await runScenario(n8n, scenario, casesFor(line, index === 0), pkg)));
+			}
 		}
 	} finally {
 		removeTempDir(packDir);
