@@ -8,9 +8,9 @@ import { runPool } from './pool';
 /**
  * The item loop every TikHub node runs, in two phases:
  *
- * 1. **Prepare** each input item in turn: read its parameters and run every local check
- *    (binary present, type, size, mask, field values). No paid request is sent in this phase,
- *    so a bad item 7 stops the run (or becomes an error item) before items 0–6 are billed.
+ * 1. **Prepare** every input item: read its parameters and run every local check (binary
+ *    present, type, size, mask, field values). No paid request is sent in this phase, so a bad
+ *    item 7 stops the run (or becomes an error item) before items 0–6 are billed.
  * 2. **Send** the prepared items, `Concurrency` at a time, and turn each answer into output items.
  *
  * Every input item ends as output items or, with On Error set to continue, as one error item
@@ -29,39 +29,36 @@ export type ItemJob = (run: RunContext) => Promise<INodeExecutionData[]>;
 /** Reads and checks one item; throws a NodeOperationError naming what is wrong. */
 export type PrepareItem = (itemIndex: number) => Promise<ItemJob>;
 
-type Failure = { itemIndex: number; error: NodeApiError | NodeOperationError };
-
 export async function runItems(
 	ctx: IExecuteFunctions,
 	prepare: PrepareItem,
 ): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
+	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
 	const signal = ctx.getExecutionCancelSignal?.();
+	const concurrency = readConcurrency(ctx);
+	const pool = { stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true };
 
-	// Phase 1: every local check of every item, before the first request of the run.
-	const jobs: Array<ItemJob | Failure> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			jobs.push(await prepare(itemIndex));
-		} catch (reason) {
-			const error = asNodeError(ctx, reason, itemIndex);
-			if (!continueOnFail) throw error;
-			jobs.push({ itemIndex, error });
-		}
+	// Phase 1: every local check of every item, before the first request of the run. Items are
+	// prepared side by side too (reading headers, downloading URL images), but nothing is paid.
+	const prepared = await runPool(count, concurrency, prepare, pool);
+	const firstFailure = prepared.findIndex((outcome) => outcome.status === 'rejected');
+	if (firstFailure !== -1 && !continueOnFail) {
+		throw asNodeError(ctx, (prepared[firstFailure] as { reason: unknown }).reason, firstFailure);
 	}
 
-	// Phase 2: the paid requests.
+	// Phase 2: the paid requests. An item that failed phase 1 fails here with the same error.
 	const run: RunContext = { gate: new BackoffGate() };
 	const outcomes = await runPool(
-		jobs.length,
-		readConcurrency(ctx),
+		count,
+		concurrency,
 		async (itemIndex) => {
-			const job = jobs[itemIndex];
-			if (typeof job !== 'function') throw job.error;
-			return await job(run);
+			const outcome = prepared[itemIndex];
+			if (outcome.status === 'rejected') throw outcome.reason;
+			if (outcome.status === 'skipped') throw new Error('the execution was cancelled');
+			return await outcome.value(run);
 		},
-		{ stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true },
+		pool,
 	);
 
 	const output: INodeExecutionData[] = [];
