@@ -33,7 +33,9 @@ export async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Prom
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
-		await Promise.race([sleep(ms), aborted]);
+		// n8n-workflow 2.x clears its timer (and rejects) when the signal aborts; 1.x ignores the
+		// signal, and the race ends the wait instead.
+		await Promise.race([sleep(ms, signal).catch(() => {}), aborted]);
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BackoffGate } from './backoff-gate';
@@ -32,11 +32,12 @@ export type PrepareItem = (itemIndex: number) => Promise<ItemJob>;
 export async function runItems(
 	ctx: IExecuteFunctions,
 	prepare: PrepareItem,
+	settings: { defaultConcurrency?: number } = {},
 ): Promise<INodeExecutionData[][]> {
 	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
 	const signal = ctx.getExecutionCancelSignal?.();
-	const concurrency = readConcurrency(ctx);
+	const concurrency = readConcurrency(ctx, settings.defaultConcurrency);
 	const pool = { stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true };
 
 	// Phase 1: every local check of every item, before the first request of the run. Items are
@@ -89,10 +90,11 @@ function asNodeError(
 
 /**
  * An input item's failure as an output item: `json.error` (the message), `json.errorDescription`
- * (what to do) and `json.httpCode` when TikHub answered with an error status. With "Continue
+ * (what to do), `json.httpCode` when TikHub answered with an error status, and what the node
+ * left in the error's `context.itemJson` (e.g. the id of a task to fetch later). With "Continue
  * (using error output)" n8n moves an item to the error output only when its JSON keys are all
- * among `error`, `message` and `details` (and then adds the input item's JSON), so there the
- * description and status go under `details`.
+ * among `error`, `message` and `details` (and then adds the input item's JSON), so there all but
+ * the message go under `details`.
  */
 function errorItem(
 	ctx: IExecuteFunctions,
@@ -100,7 +102,9 @@ function errorItem(
 	itemIndex: number,
 ): INodeExecutionData {
 	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
+	const itemJson = error.context.itemJson;
 	const about = {
+		...(itemJson && typeof itemJson === 'object' && !Array.isArray(itemJson) ? (itemJson as IDataObject) : {}),
 		...(error.description ? { errorDescription: error.description } : {}),
 		...(httpCode ? { httpCode } : {}),
 	};

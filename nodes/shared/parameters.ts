@@ -51,12 +51,12 @@ export function readRequestPolicy(
  * resolved, and an expression that fails there falls back to the default: a bad expression in
  * another option is reported on its own item, not by the whole run.
  */
-export function readConcurrency(ctx: IExecuteFunctions): number {
+export function readConcurrency(ctx: IExecuteFunctions, fallback = DEFAULT_CONCURRENCY): number {
 	let value: unknown;
 	try {
-		value = ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY);
+		value = ctx.getNodeParameter('options.concurrency', 0, fallback);
 	} catch {
 		value = undefined;
 	}
-	return clamp(number(value), 1, 32, DEFAULT_CONCURRENCY);
+	return clamp(number(value), 1, 32, fallback);
 }

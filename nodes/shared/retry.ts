@@ -23,6 +23,12 @@ export const RETRYABLE_NETWORK_CODES = new Set([
 	'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/**
+ * Network failures that prove the request never reached the server (no connection was made),
+ * so even a call that creates something billed can be sent again safely.
+ */
+export const UNSENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 const BASE_DELAY_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 /**

@@ -16,6 +16,7 @@ import {
 	RETRYABLE_NETWORK_CODES,
 	RETRYABLE_STATUSES,
 	retryDelayMs,
+	UNSENT_NETWORK_CODES,
 } from './retry';
 
 /**
@@ -33,6 +34,12 @@ export interface RequestPolicy {
 	maxRetries: number;
 	/** Shared by the items of one execution so a 429 slows them all down. */
 	gate?: BackoffGate;
+	/**
+	 * False for a call that starts billed work (e.g. creating a video task): a 5xx, a timeout or
+	 * a connection cut after sending may mean it happened anyway, so only failures that prove
+	 * it did not (429, no connection made) are retried. Default true: retry as listed above.
+	 */
+	idempotent?: boolean;
 }
 
 export interface TikHubCall {
@@ -201,6 +208,7 @@ async function sendWithRetries(
 	const signal = ctx.getExecutionCancelSignal?.();
 	const retries = Number.isFinite(policy.maxRetries) ? Math.max(0, Math.floor(policy.maxRetries)) : 0;
 	const tries = retries + 1;
+	const idempotent = policy.idempotent !== false;
 
 	for (let attempt = 1; ; attempt++) {
 		await gate.wait(signal);
@@ -213,7 +221,9 @@ async function sendWithRetries(
 		} catch (error) {
 			const code = networkErrorCode(error);
 			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
-			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt, download);
+			if (attempt >= tries || !(idempotent || UNSENT_NETWORK_CODES.has(code))) {
+				throw networkError(ctx, itemIndex, code, policy, attempt, download);
+			}
 			const delay = retryDelayMs(attempt - 1);
 			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
 				itemIndex,
@@ -230,7 +240,7 @@ async function sendWithRetries(
 			download
 				? downloadError(ctx, itemIndex, download, `HTTP ${status}`, status)
 				: statusError(ctx, itemIndex, response, secrets, attempt);
-		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) throw failed();
+		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries || !(idempotent || status === 429)) throw failed();
 		const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
 		if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
 			throw retryLaterError(ctx, itemIndex, failed(), retryAfterMs);
