@@ -51,6 +51,8 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Called as each node starts (n8n's `nodeExecuteBefore` hook), e.g. to measure one node alone. */
 	onNodeStart?: (nodeName: string) => void;
+	/** Cancels the execution when it aborts, as n8n's Stop button does (the run returns once the nodes have stopped). */
+	signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -174,7 +176,10 @@ export async function runWorkflow(
 	});
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execution.processRunExecutionData(workflow);
+	const running = execution.processRunExecutionData(workflow);
+	const cancel = () => running.cancel();
+	options.signal?.addEventListener('abort', cancel, { once: true });
+	await running.finally(() => options.signal?.removeEventListener('abort', cancel));
 	const run = await finished;
 
 	const error = run.data.resultData.error as RunResult['error'];

@@ -7,10 +7,13 @@ import { answerGenerate } from './generations';
 import { answerFault, type Fault } from './faults';
 import { readBody, recordRequest, type RecordedRequest } from './multipart';
 import { openAiError, send, sendJson } from './respond';
+import { createVideoApi, type VideoApi } from './videos';
 import { wait } from './wait';
 
 export type { Fault } from './faults';
 export type { RecordedFile, RecordedRequest } from './multipart';
+export type { TaskScript, VideoTask } from './videos';
+export { readMp4Boxes, readMp4Duration, tinyMp4 } from './mp4';
 export { detectFormat, encodePng, PNG_SIGNATURE, pngChunk, readImageSize, TINY_JPEG, TINY_WEBP } from './images';
 
 export interface TikHubServer {
@@ -31,6 +34,8 @@ export interface TikHubServer {
 	fileAuthorizations: Array<string | undefined>;
 	/** Serves bytes at a new URL under /files/ (an image host for URL input); returns the URL. */
 	host(bytes: Buffer, ext: string, contentType: string): string;
+	/** Seedance and Kling video tasks (/seedance/…, /kling/…): scripts, tasks, requests. */
+	videos: VideoApi;
 	/** Clears requests, faults, counters and latency. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, keep-alive ones too. */
@@ -131,9 +136,16 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		send(res, 200, file.bytes, { 'content-type': file.contentType });
 	};
 
+	const videos = createVideoApi({
+		unauthorized: (authorization) => (authorization === `Bearer ${apiKey}` ? undefined : unauthorized(authorization)),
+		storeFile,
+		baseUrl: () => server.baseUrl,
+	});
+
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		if (path.startsWith('/v1/')) return handleApi(req, res, path);
+		if (await videos.handle(req, res, path)) return;
 		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(req, res, path.slice('/files/'.length));
 		// GET /redirect?to=<url>: a 302, as a storage front end might answer for a result URL.
 		if (req.method === 'GET' && path === '/redirect') {
@@ -170,6 +182,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		maxInFlight: 0,
 		fileRequests: 0,
 		fileAuthorizations: [],
+		videos,
 		fail(...more) {
 			faults.push(...more);
 		},
@@ -182,6 +195,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 			server.maxInFlight = 0;
 			server.fileRequests = 0;
 			server.fileAuthorizations.length = 0;
+			videos.reset();
 		},
 		async close() {
 			const closed = new Promise<void>((resolve) => http.close(() => resolve()));
