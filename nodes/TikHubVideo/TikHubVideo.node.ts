@@ -1,0 +1,39 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { runItems } from '../shared/item-loop';
+import { videoProperties } from './description';
+import { DEFAULT_VIDEO_CONCURRENCY } from './fields';
+import { prepareVideo } from './video';
+
+export class TikHubVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'TikHub Video',
+		name: 'tikHubVideo',
+		icon: { light: 'file:../../icons/tikhub.svg', dark: 'file:../../icons/tikhub.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["provider"]}}',
+		description: 'Generate videos with ByteDance Seedance and Kuaishou Kling through the TikHub AI proxy',
+		defaults: { name: 'TikHub Video' },
+		usableAsTool: {
+			replacements: {
+				description:
+					'Makes a short video with an AI video model (Seedance or Kling via TikHub) from a text prompt, optionally starting from an image given by URL. Waits until the video is ready (usually 1 to 5 minutes). Returns JSON with videoUrl (a link to the MP4, valid for about a day), taskId and status; if it is not ready in time, the taskId can be checked again later.',
+			},
+		},
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tikHubApi', required: true }],
+		properties: videoProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runItems(this, async (itemIndex) => await prepareVideo(this, itemIndex), { defaultConcurrency: DEFAULT_VIDEO_CONCURRENCY });
+	}
+}

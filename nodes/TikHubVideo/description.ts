@@ -1,0 +1,323 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_MAX_RETRIES } from '../shared/parameters';
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_VIDEO_CONCURRENCY,
+	DEFAULT_VIDEO_TIMEOUT_SECONDS,
+	MAX_WAIT_LIMIT_SECONDS,
+} from './fields';
+import { KLING_MODELS } from './providers/kling';
+import { SEEDANCE_MODELS } from './providers/seedance';
+
+/**
+ * The video node's fields. Comments name the API field each one fills: Seedance's in its JSON
+ * body (providers/seedance.ts), Kling's in its own (providers/kling.ts).
+ */
+
+const CREATES = { operation: ['generate', 'create'] };
+/** For options inside the collection: shown by the top-level fields (the leading slash). */
+const onlyFor = (show: Record<string, string[]>) => ({ show: Object.fromEntries(Object.entries(show).map(([k, v]) => [`/${k}`, v])) });
+
+export const videoProperties: INodeProperties[] = [
+	{
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Seedance (ByteDance)', value: 'seedance', description: 'Doubao Seedance models' },
+			{ name: 'Kling (Kuaishou)', value: 'kling', description: 'Kling models' },
+		],
+		default: 'seedance',
+		description: 'The video model family TikHub forwards the request to',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate a video',
+				description: 'Create a video task, wait until it ends and download the video',
+			},
+			{
+				name: 'Create Task',
+				value: 'create',
+				action: 'Create a video task',
+				description: 'Start a video task and return its ID at once, for flows that wait with a Wait node',
+			},
+			{
+				name: 'Get Task',
+				value: 'get',
+				action: 'Get a video task',
+				description: 'Check a task once; download the video when it is done',
+			},
+		],
+		default: 'generate',
+	},
+	{
+		// Seedance: model
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: SEEDANCE_MODELS,
+		default: 'doubao-seedance-1-5-pro-251215',
+		description: 'The Seedance model. To use a model not listed here, switch this field to Expression and type its ID.',
+		displayOptions: { show: { provider: ['seedance'], ...CREATES } },
+	},
+	{
+		// Kling: model_name
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: KLING_MODELS,
+		default: 'kling-v2-6',
+		description: 'The Kling model. To use a model not listed here, switch this field to Expression and type its name.',
+		displayOptions: { show: { provider: ['kling'], ...CREATES } },
+	},
+	{
+		// Seedance: content[] text part; Kling: prompt
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: 'e.g. The product turns slowly on a marble table, soft studio light, camera circles it',
+		description: 'What happens in the video. Needed for text-to-video; optional (but helpful) with a first-frame image.',
+		displayOptions: { show: CREATES },
+	},
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'None (Text to Video)', value: 'none', description: 'The video is made from the prompt alone' },
+			{ name: 'Binary Field', value: 'binary', description: 'First frame from an image read or downloaded by an earlier node' },
+			{ name: 'URL', value: 'url', description: 'First frame from an image on the web, fetched by the provider' },
+		],
+		default: 'none',
+		description: 'Where the first frame of the video comes from (image-to-video)',
+		displayOptions: { show: CREATES },
+	},
+	{
+		// Seedance: content[] image_url part (data: URI), role first_frame; Kling: image (base64)
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'e.g. data',
+		description: 'Binary field of the input item with the first-frame image (PNG or JPEG; WebP for Seedance)',
+		displayOptions: { show: { ...CREATES, imageSource: ['binary'] } },
+	},
+	{
+		// Seedance: content[] image_url part, role first_frame; Kling: image
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://example.com/product.png',
+		description: 'Public URL of the first-frame image. The provider downloads it itself, so it must open without signing in.',
+		displayOptions: { show: { ...CREATES, imageSource: ['url'] } },
+	},
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.taskId }}',
+		description: 'ID of the task to check, as Create Task returned it in "taskId"',
+		displayOptions: { show: { operation: ['get'] } },
+	},
+	{
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		options: [
+			{ name: 'Auto', value: 'auto', description: 'Look the task up as text-to-video, then as image-to-video' },
+			{ name: 'Image to Video', value: 'image2video' },
+			{ name: 'Text to Video', value: 'text2video' },
+		],
+		default: 'auto',
+		description: 'Kling keeps the two kinds of task apart. Create Task returns the kind in "taskType".',
+		displayOptions: { show: { provider: ['kling'], operation: ['get'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				// Seedance: ratio; Kling: aspect_ratio (text-to-video only)
+				displayName: 'Aspect Ratio',
+				name: 'aspectRatio',
+				type: 'options',
+				options: [
+					{ name: '1:1', value: '1:1' },
+					{ name: '16:9', value: '16:9' },
+					{ name: '21:9 (Seedance)', value: '21:9' },
+					{ name: '3:4 (Seedance)', value: '3:4' },
+					{ name: '4:3 (Seedance)', value: '4:3' },
+					{ name: '9:16', value: '9:16' },
+					{ name: 'Adaptive (Seedance)', value: 'adaptive' },
+				],
+				default: '16:9',
+				description: 'Shape of the video. Kling takes it only for text-to-video; with an image it follows the image.',
+				displayOptions: onlyFor(CREATES),
+			},
+			{
+				// Seedance: camera_fixed
+				displayName: 'Camera Fixed',
+				name: 'cameraFixed',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the camera stays still (Seedance)',
+				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 32 },
+				default: DEFAULT_VIDEO_CONCURRENCY,
+				description:
+					'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
+			},
+			{
+				// Seedance: duration (integer); Kling: duration (string)
+				displayName: 'Duration (Seconds)',
+				name: 'duration',
+				type: 'number',
+				typeOptions: { minValue: -1 },
+				default: 5,
+				description: 'Length of the video. Kling: 5 or 10. Seedance: depends on the model, e.g. 4 to 12 for 1.5 Pro (-1 lets it choose).',
+				displayOptions: onlyFor(CREATES),
+			},
+			{
+				// Seedance: generate_audio
+				displayName: 'Generate Audio',
+				name: 'generateAudio',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the video gets a sound track (Seedance 1.5 Pro and later)',
+				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: DEFAULT_MAX_RETRIES,
+				description:
+					'How many times to try a request again when TikHub is rate limited (429), fails (5xx) or cannot be reached. Creating a task is retried only when TikHub cannot have started it (429, no connection), so a video is never billed twice.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_WAIT_LIMIT_SECONDS },
+				default: DEFAULT_MAX_WAIT_SECONDS,
+				description:
+					'How long Generate waits for the video (default 15 minutes; up to 24 hours). After that the item fails with the task ID, and the task can still be fetched with Get Task.',
+				displayOptions: onlyFor({ operation: ['generate'] }),
+			},
+			{
+				// Kling: mode
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{ name: 'Standard', value: 'std', description: '720p, cheaper and faster' },
+					{ name: 'Professional', value: 'pro', description: '1080p, higher quality' },
+				],
+				default: 'std',
+				description: 'Quality mode (Kling)',
+				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+			},
+			{
+				// Kling: negative_prompt
+				displayName: 'Negative Prompt',
+				name: 'negativePrompt',
+				type: 'string',
+				default: '',
+				description: 'What the video should not show (Kling)',
+				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+			},
+			{
+				displayName: 'Output Binary Field',
+				name: 'binaryPropertyOutput',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary field that holds the video in the output item',
+				displayOptions: onlyFor({ operation: ['generate', 'get'] }),
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				description: 'How often Generate checks whether the video is ready. Videos take from 30 seconds to several minutes.',
+				displayOptions: onlyFor({ operation: ['generate'] }),
+			},
+			{
+				// Seedance: resolution
+				displayName: 'Resolution',
+				name: 'resolution',
+				type: 'options',
+				options: [
+					{ name: '480p', value: '480p' },
+					{ name: '720p', value: '720p' },
+					{ name: '1080p', value: '1080p' },
+				],
+				default: '720p',
+				description: 'Resolution of the video (Seedance). Higher costs more.',
+				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+			},
+			{
+				// Seedance: seed
+				displayName: 'Seed',
+				name: 'seed',
+				type: 'number',
+				default: -1,
+				description: 'The same seed with the same fields gives a similar video; -1 picks one at random (Seedance)',
+				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+			},
+			{
+				// Kling: sound ("on" / "off")
+				displayName: 'Sound',
+				name: 'sound',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the video gets sound (Kling V2.6 and later)',
+				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_VIDEO_TIMEOUT_SECONDS,
+				description: 'How long to wait for TikHub to answer one request (a create, a status check or the download); not the wait for the video, which is Max Wait',
+			},
+			{
+				// Seedance: watermark
+				displayName: 'Watermark',
+				name: 'watermark',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the video carries the provider\'s "AI generated" watermark (Seedance)',
+				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+			},
+		],
+	},
+];

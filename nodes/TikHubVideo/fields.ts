@@ -1,0 +1,127 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { Problem } from '../shared/image-fields';
+import { number, readRequestPolicy, text } from '../shared/parameters';
+import type { RequestPolicy } from '../shared/transport';
+import { kling } from './providers/kling';
+import { seedance } from './providers/seedance';
+import type { ProviderName, TaskKind, VideoProvider, VideoRequest } from './providers/types';
+
+/**
+ * Reading one item's parameters: which provider and operation, the video's fields, and how
+ * long to wait. Times are kept in milliseconds from here on.
+ */
+
+export const PROVIDERS: Record<ProviderName, VideoProvider> = { seedance, kling };
+
+export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
+export const DEFAULT_MAX_WAIT_SECONDS = 900;
+/** A day: results expire after that at Seedance, so waiting longer cannot help. */
+export const MAX_WAIT_LIMIT_SECONDS = 86_400;
+/** Waiting is idle time, so a batch of videos waits side by side. */
+export const DEFAULT_VIDEO_CONCURRENCY = 10;
+/** Per request: a create may carry an inline image of several MB. */
+export const DEFAULT_VIDEO_TIMEOUT_SECONDS = 120;
+
+export type Operation = 'generate' | 'create' | 'get';
+
+export interface Waiting {
+	pollIntervalMs: number;
+	maxWaitMs: number;
+}
+
+export interface VideoParameters {
+	operation: Operation;
+	providerName: ProviderName;
+	provider: VideoProvider;
+	/** For generate and create. */
+	request: VideoRequest;
+	binaryPropertyName: string;
+	imageUrl: string;
+	/** For get. */
+	taskId: string;
+	/** For get with Kling: undefined means "try both kinds". */
+	taskKind?: TaskKind;
+	waiting: Waiting;
+	binaryPropertyOutput: string;
+	policy: Pick<RequestPolicy, 'timeoutMs' | 'maxRetries'>;
+}
+
+function flag(value: unknown): boolean | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	return value === true || value === 'true';
+}
+
+/** Seconds (fractions allowed) -> milliseconds within limits; undefined or NaN -> the default. */
+function seconds(value: unknown, min: number, max: number, fallback: number): number {
+	const parsed = number(value);
+	const valid = parsed !== undefined && Number.isFinite(parsed) ? parsed : fallback;
+	return Math.round(Math.min(max, Math.max(min, valid)) * 1000);
+}
+
+/** Reads one item's parameters. An expression that fails throws here, for this item. */
+export function readVideoParameters(ctx: IExecuteFunctions, itemIndex: number): VideoParameters {
+	const param = (name: string, fallback: unknown = '') => ctx.getNodeParameter(name, itemIndex, fallback);
+	const operation = param('operation', 'generate') as Operation;
+	const providerName: ProviderName = param('provider', 'seedance') === 'kling' ? 'kling' : 'seedance';
+	const options = param('options', {}) as IDataObject;
+	const creates = operation !== 'get';
+	const imageSource = creates ? (String(param('imageSource', 'none')) as VideoRequest['imageSource']) : 'none';
+	const taskType = providerName === 'kling' && !creates ? String(param('taskType', 'auto')) : 'auto';
+
+	const request: VideoRequest = {
+		model: creates ? (text(param('model')) ?? '') : '',
+		prompt: creates ? String(param('prompt') ?? '') : '',
+		imageSource: ['binary', 'url'].includes(imageSource) ? imageSource : 'none',
+		duration: number(options.duration),
+		aspectRatio: text(options.aspectRatio),
+		resolution: text(options.resolution),
+		watermark: flag(options.watermark),
+		generateAudio: flag(options.generateAudio),
+		seed: number(options.seed),
+		cameraFixed: flag(options.cameraFixed),
+		mode: text(options.mode),
+		sound: flag(options.sound),
+		negativePrompt: text(options.negativePrompt),
+	};
+	return {
+		operation: ['create', 'get'].includes(operation) ? operation : 'generate',
+		providerName,
+		provider: PROVIDERS[providerName],
+		request,
+		binaryPropertyName: request.imageSource === 'binary' ? (text(param('binaryPropertyName', 'data')) ?? '') : '',
+		imageUrl: request.imageSource === 'url' ? (text(param('imageUrl')) ?? '') : '',
+		taskId: creates ? '' : (text(param('taskId')) ?? ''),
+		taskKind: taskType === 'text2video' || taskType === 'image2video' ? taskType : undefined,
+		waiting: {
+			pollIntervalMs: seconds(options.pollInterval, 0.1, 3600, DEFAULT_POLL_INTERVAL_SECONDS),
+			maxWaitMs: seconds(options.maxWait, 0.1, MAX_WAIT_LIMIT_SECONDS, DEFAULT_MAX_WAIT_SECONDS),
+		},
+		binaryPropertyOutput: text(options.binaryPropertyOutput) ?? 'data',
+		policy: readRequestPolicy(options, { timeoutSeconds: DEFAULT_VIDEO_TIMEOUT_SECONDS }),
+	};
+}
+
+/** What is missing or malformed in the parameters themselves, whatever the provider. */
+export function checkParameters(parameters: VideoParameters): Problem | undefined {
+	if (parameters.operation === 'get') {
+		if (parameters.taskId === '') {
+			return { message: 'The Task ID is empty', description: 'Map the "taskId" of the Create Task output into "Task ID".' };
+		}
+		return undefined;
+	}
+	if (parameters.request.model === '') return { message: 'Choose a model' };
+	if (parameters.request.imageSource === 'binary' && parameters.binaryPropertyName === '') {
+		return { message: 'The Input Binary Field is empty', description: 'Name the binary field with the first-frame image, e.g. data.' };
+	}
+	if (parameters.request.imageSource === 'url' && !/^https?:\/\/[^/\s]+/i.test(parameters.imageUrl)) {
+		return {
+			message: parameters.imageUrl === '' ? 'The Image URL is empty' : `The Image URL "${parameters.imageUrl.slice(0, 120)}" is not an http(s) URL`,
+			description: 'Give the full address of the first-frame image, starting with https://. The provider downloads it itself.',
+		};
+	}
+	for (const [name, value] of [['Duration', parameters.request.duration], ['Seed', parameters.request.seed]] as const) {
+		if (value !== undefined && !Number.isFinite(value)) return { message: `"${name}" must be a number` };
+	}
+	return undefined;
+}

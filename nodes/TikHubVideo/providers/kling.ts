@@ -1,0 +1,163 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	AnswerError,
+	defined,
+	isoTime,
+	isRecord,
+	numberOf,
+	stringOf,
+	whole,
+	type Phase,
+	type TaskKind,
+	type VideoProvider,
+} from './types';
+
+/**
+ * Kuaishou Kling through TikHub, which forwards Kling's own API: `POST /kling/v1/videos/text2video`
+ * (stated by TikHub) and `…/image2video` create a task; `GET …/{kind}/{task_id}` answers it.
+ * Every answer is wrapped as `{ code, message, data }`, and `code` other than 0 is a failure
+ * even with HTTP 200.
+ */
+
+const VIDEOS_PATH = '/kling/v1/videos';
+
+export const KLING_MODELS = [
+	{ name: 'Kling V2.6', value: 'kling-v2-6' },
+	{ name: 'Kling V2.5 Turbo', value: 'kling-v2-5-turbo' },
+	{ name: 'Kling V2.1 Master', value: 'kling-v2-1-master' },
+	{ name: 'Kling V2 Master', value: 'kling-v2-master' },
+	{ name: 'Kling V1.6', value: 'kling-v1-6' },
+	{ name: 'Kling V1', value: 'kling-v1' },
+];
+
+/** Kling's statuses in the node's one vocabulary (Seedance's), and whether the task has ended. */
+const STATUSES: Record<string, { status: string; phase: Phase }> = {
+	submitted: { status: 'queued', phase: 'pending' },
+	processing: { status: 'running', phase: 'pending' },
+	succeed: { status: 'succeeded', phase: 'succeeded' },
+	succeeded: { status: 'succeeded', phase: 'succeeded' },
+	failed: { status: 'failed', phase: 'failed' },
+};
+
+const ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
+const MAX_PROMPT_CHARACTERS = 2500;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MIN_IMAGE_SIDE = 300;
+
+export const kling: VideoProvider = {
+	label: 'Kling',
+
+	checkRequest(request) {
+		const characters = [...request.prompt].length;
+		if (request.imageSource === 'none' && request.prompt.trim() === '') {
+			return { message: 'The prompt is empty', description: 'Kling text-to-video needs a prompt that describes the video.' };
+		}
+		if (characters > MAX_PROMPT_CHARACTERS) {
+			return { message: `The prompt is ${characters} characters long; Kling takes at most ${MAX_PROMPT_CHARACTERS}` };
+		}
+		if (request.duration !== undefined && !whole(request.duration, 1, 60)) {
+			return { message: `"Duration" must be a whole number of seconds (Kling: 5 or 10); got ${request.duration}` };
+		}
+		if (request.aspectRatio !== undefined) {
+			if (request.imageSource !== 'none') {
+				return {
+					message: 'Kling takes the aspect ratio of an image-to-video from the image',
+					description: 'Remove "Aspect Ratio" from Options, or crop the image to the ratio you want.',
+				};
+			}
+			if (!ASPECT_RATIOS.includes(request.aspectRatio)) {
+				return { message: `Kling's aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}; got "${request.aspectRatio}"` };
+			}
+		}
+		if (request.mode !== undefined && !['std', 'pro'].includes(request.mode)) {
+			return { message: `Kling's mode must be "std" or "pro"; got "${request.mode}"` };
+		}
+		return undefined;
+	},
+
+	checkImage(image) {
+		if (!['png', 'jpeg'].includes(image.info.kind)) {
+			return {
+				message: `The image ${image.label} is ${image.info.mimeType}; Kling takes JPEG or PNG`,
+				description: 'Convert it first, e.g. with the Edit Image node.',
+			};
+		}
+		if (image.byteLength > MAX_IMAGE_BYTES) {
+			return { message: `The image ${image.label} is ${(image.byteLength / 1048576).toFixed(1)} MB; Kling takes at most 10 MB` };
+		}
+		const { width, height } = image.info;
+		if (width !== undefined && height !== undefined && Math.min(width, height) < MIN_IMAGE_SIDE) {
+			return {
+				message: `The image ${image.label} is ${width}x${height}; Kling needs at least ${MIN_IMAGE_SIDE} pixels on each side`,
+				description: 'Use a larger image, or enlarge it first, e.g. with the Edit Image node.',
+			};
+		}
+		return undefined;
+	},
+
+	taskKind: (request) => (request.imageSource === 'none' ? 'text2video' : 'image2video'),
+
+	createPath: (kind) => `${VIDEOS_PATH}/${kind}`,
+
+	createBody(request, frame) {
+		return defined({
+			model_name: request.model,
+			// Inline images go as bare base64 (no data: prefix), as Kling takes them.
+			image: frame ? ('url' in frame ? frame.url : frame.base64) : undefined,
+			prompt: request.prompt.trim() === '' ? undefined : request.prompt,
+			negative_prompt: request.negativePrompt,
+			// Kling wants the duration as a string: "5", not 5.
+			duration: request.duration === undefined ? undefined : String(request.duration),
+			mode: request.mode,
+			sound: request.sound === undefined ? undefined : request.sound ? 'on' : 'off',
+			aspect_ratio: frame ? undefined : request.aspectRatio,
+		});
+	},
+
+	parseCreated(body) {
+		return parseData(body, '');
+	},
+
+	pollPaths(taskId, kind) {
+		const kinds: TaskKind[] = kind ? [kind] : ['text2video', 'image2video'];
+		return kinds.map((each) => `${VIDEOS_PATH}/${each}/${encodeURIComponent(taskId)}`);
+	},
+
+	parseTask: (body, taskId) => parseData(body, taskId),
+};
+
+/** Kling's `{ code, message, data }`: the task in `data`, or the failure `code` and `message` say. */
+function parseData(body: unknown, taskId: string) {
+	if (!isRecord(body)) throw new AnswerError('Kling answered without a task');
+	const code = body.code;
+	if (code !== undefined && code !== null && String(code) !== '0') {
+		throw new AnswerError(`Kling error ${String(code)}: ${stringOf(body.message) ?? 'no message given'}`);
+	}
+	const data = isRecord(body.data) ? body.data : undefined;
+	const id = stringOf(data?.task_id) ?? (taskId || undefined);
+	if (!data || !id) throw new AnswerError('Kling answered without a task id');
+	const providerStatus = stringOf(data.task_status);
+	// Right after creation Kling says "submitted"; a status not known yet counts as still going.
+	const known = STATUSES[providerStatus ?? 'submitted'] ?? { status: providerStatus ?? 'queued', phase: 'pending' };
+	const result = isRecord(data.task_result) ? data.task_result : {};
+	const video = Array.isArray(result.videos) && isRecord(result.videos[0]) ? result.videos[0] : {};
+	const info = isRecord(data.task_info) ? data.task_info : {};
+	return {
+		taskId: id,
+		phase: known.phase,
+		status: known.status,
+		providerStatus,
+		videoUrl: stringOf(video.url),
+		reason: known.phase === 'failed' ? (stringOf(data.task_status_msg) ?? 'Kling gave no reason') : undefined,
+		details: defined({
+			model: stringOf(data.model_name),
+			duration: numberOf(video.duration),
+			videoId: stringOf(video.id),
+			watermarkUrl: stringOf(video.watermark_url),
+			externalTaskId: stringOf(info.external_task_id),
+			createdAt: isoTime(data.created_at, 'ms'),
+			updatedAt: isoTime(data.updated_at, 'ms'),
+		}) as IDataObject,
+	};
+}

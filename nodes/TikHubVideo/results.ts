@@ -1,0 +1,120 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { clip } from '../shared/errors';
+import { downloadFile, redactKey, type RequestPolicy } from '../shared/transport';
+import type { ProviderName, TaskState, VideoRequest } from './providers/types';
+
+/**
+ * A task as output: its JSON (the same keys for both providers), and once it has succeeded the
+ * video itself as binary `video/mp4`, downloaded at once because result URLs expire.
+ */
+
+export interface TaskContext {
+	providerName: ProviderName;
+	label: string;
+	/** Known for generate (the request's fields fill what the task answer leaves out). */
+	request?: VideoRequest;
+	/** Kling: text2video or image2video, the path family the task lives under. */
+	taskType?: string;
+}
+
+/** The keys every output of a task carries, for the next node or an AI agent. */
+export function taskJson(task: TaskState, context: TaskContext): IDataObject {
+	const { details, taskId, status, providerStatus, videoUrl } = task;
+	const request = context.request;
+	return {
+		taskId,
+		status,
+		...(providerStatus && providerStatus !== status ? { providerStatus } : {}),
+		provider: context.providerName,
+		...(context.taskType ? { taskType: context.taskType } : {}),
+		model: details.model ?? (request?.model || null),
+		...(videoUrl ? { videoUrl } : {}),
+		...defaults(details, {
+			duration: request?.duration,
+			aspectRatio: request?.aspectRatio,
+			resolution: request?.resolution,
+		}),
+	};
+}
+
+/** The task's details, with the request's values where the answer does not say. */
+function defaults(details: IDataObject, requested: IDataObject): IDataObject {
+	const merged: IDataObject = {};
+	for (const [key, value] of Object.entries(requested)) if (value !== undefined) merged[key] = value;
+	for (const [key, value] of Object.entries(details)) if (key !== 'model' && value !== undefined) merged[key] = value;
+	return merged;
+}
+
+export function statusItem(itemIndex: number, task: TaskState, context: TaskContext): INodeExecutionData {
+	return { json: taskJson(task, context), pairedItem: { item: itemIndex } };
+}
+
+/** A task that ended without a video: an error with the provider's own reason. */
+export async function failedTaskError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	task: TaskState,
+	context: TaskContext,
+): Promise<NodeApiError> {
+	const reason = await redactKey(ctx, itemIndex, task.reason ?? 'no reason given');
+	const message = clip(`${context.label} task ${task.taskId} ${task.status === 'failed' ? 'failed' : `ended as "${task.status}"`}: ${reason}`);
+	return apiError(ctx, itemIndex, message, {
+		description: 'The provider did not make this video. Change what the reason points at (often the prompt or the image) and run the item again: each new task is billed.',
+		itemJson: { ...taskJson(task, context), reason },
+	});
+}
+
+/** Downloads a succeeded task's video and makes the output item. */
+export async function videoItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	task: TaskState,
+	context: TaskContext & { binaryPropertyOutput: string; policy: RequestPolicy },
+): Promise<INodeExecutionData> {
+	const json = taskJson(task, context);
+	if (!task.videoUrl) {
+		throw apiError(ctx, itemIndex, `${context.label} task ${task.taskId} succeeded but its answer holds no video URL`, {
+			description: 'Run Get Task with this task ID again in a minute; if the URL is still missing, contact TikHub support.',
+			itemJson: json,
+		});
+	}
+	const { bytes, contentType } = await downloadFile(ctx, itemIndex, task.videoUrl, context.policy, {
+		what: `the video of ${context.label} task ${task.taskId}`,
+		hint: `The video URL may have expired: ${context.label === 'Seedance' ? 'Seedance keeps results for about 24 hours' : 'Kling keeps results for about 30 days'}. Run Get Task with task ID ${task.taskId} for a fresh URL, or generate the video again (billed again).`,
+	}).catch((error: unknown) => {
+		if (error instanceof NodeApiError) error.context.itemJson = json;
+		throw error;
+	});
+	if (bytes.length < 8 || bytes.toString('latin1', 4, 8) !== 'ftyp') {
+		const start = JSON.stringify(bytes.subarray(0, 16).toString('latin1'));
+		throw apiError(ctx, itemIndex, `The file at the video URL of ${context.label} task ${task.taskId} is not an MP4 video`, {
+			description: `Got ${bytes.length} bytes${contentType ? ` of ${contentType}` : ''} starting with ${start}, without the "ftyp" box an MP4 starts with. The URL may have expired and now serves an error page: run Get Task for a fresh one.`,
+			itemJson: json,
+		});
+	}
+	const fileName = `${task.taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
+	const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, 'video/mp4');
+	return {
+		json: { ...json, fileName, mimeType: 'video/mp4', fileSize: bytes.length },
+		binary: { [context.binaryPropertyOutput]: binary },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** An error about TikHub's answer; `itemJson` rides along into the error item (item-loop.ts). */
+export function apiError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	extra: { description?: string; itemJson?: IDataObject } = {},
+): NodeApiError {
+	const error = new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+		itemIndex,
+		message,
+		description: extra.description,
+	});
+	if (extra.itemJson) error.context.itemJson = extra.itemJson;
+	return error;
+}

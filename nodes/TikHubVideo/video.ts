@@ -1,0 +1,170 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { throwIfProblem } from '../shared/image-fields';
+import { inspectBinaryImage, readImageBytes, type InputImage } from '../shared/input-images';
+import type { ItemJob } from '../shared/item-loop';
+import { callTikHub, redactKey, type RequestPolicy } from '../shared/transport';
+import { checkParameters, readVideoParameters, type VideoParameters } from './fields';
+import { AnswerError, type FirstFrame, type TaskKind, type TaskState } from './providers/types';
+import { apiError, failedTaskError, statusItem, taskJson, videoItem, type TaskContext } from './results';
+import { settle, waitForTask } from './wait';
+
+/**
+ * One input item: read and check everything locally (parameters, the first-frame image), then
+ * return the job that talks to TikHub for the chosen operation:
+ * - generate: create the task, wait for it, download the video;
+ * - create: create the task and return its id at once;
+ * - get: check the task once; download the video when it is done.
+ */
+export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): Promise<ItemJob> {
+	const parameters = readVideoParameters(ctx, itemIndex);
+	const { provider, request } = parameters;
+	throwIfProblem(ctx, itemIndex, checkParameters(parameters));
+
+	if (parameters.operation === 'get') {
+		return guarded(ctx, itemIndex, parameters, async (policy) => await getTask(ctx, itemIndex, parameters, policy));
+	}
+
+	throwIfProblem(ctx, itemIndex, provider.checkRequest(request));
+	let image: InputImage | undefined;
+	if (request.imageSource === 'binary') {
+		image = await inspectBinaryImage(ctx, itemIndex, parameters.binaryPropertyName, 'image', 'Input Binary Field');
+		throwIfProblem(ctx, itemIndex, provider.checkImage(image));
+	}
+
+	return guarded(ctx, itemIndex, parameters, async (policy) => {
+		const frame: FirstFrame | undefined = image
+			? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
+			: request.imageSource === 'url'
+				? { url: parameters.imageUrl }
+				: undefined;
+		const kind = provider.taskKind(request);
+		const context: TaskContext = {
+			providerName: parameters.providerName,
+			label: provider.label,
+			request,
+			taskType: parameters.providerName === 'kling' ? kind : undefined,
+		};
+		const created = await createTask(ctx, itemIndex, parameters, kind, frame, policy);
+		if (parameters.operation === 'create') return [statusItem(itemIndex, created, context)];
+
+		const [pollPath] = provider.pollPaths(created.taskId, kind);
+		const task = await waitForTask(ctx, itemIndex, {
+			label: provider.label,
+			task: created,
+			check: async () => provider.parseTask(await callTikHub(ctx, itemIndex, { method: 'GET', path: pollPath }, policy), created.taskId),
+			waiting: parameters.waiting,
+			itemJson: taskJson(created, context),
+		});
+		return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
+	});
+}
+
+/**
+ * The create call. It starts billed work, so the transport retries it only when TikHub cannot
+ * have taken it (429, no connection): a 5xx or a cut connection may hide a task that was made.
+ */
+async function createTask(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameters: VideoParameters,
+	kind: TaskKind,
+	frame: FirstFrame | undefined,
+	policy: RequestPolicy,
+): Promise<TaskState> {
+	const { provider, request } = parameters;
+	const created = await settle(
+		async () =>
+			await callTikHub(
+				ctx,
+				itemIndex,
+				{ method: 'POST', path: provider.createPath(kind), body: provider.createBody(request, frame) },
+				{ ...policy, idempotent: false },
+			),
+	);
+	if ('error' in created) {
+		const { error } = created;
+		// No status (timeout, cut connection) or a 5xx: the request may have been taken.
+		if (error instanceof NodeApiError && (!error.httpCode || Number(error.httpCode) >= 500)) {
+			error.description = `${error.description ? `${error.description} ` : ''}Not retried automatically: TikHub may have created (and billed) the ${provider.label} task before the answer was lost. Run the item again only if you accept a possible second video.`;
+		}
+		throw error;
+	}
+	const body = created.value;
+	return provider.parseCreated(body);
+}
+
+/** Get Task: one status check. Kling tasks are looked up under both kinds unless told which. */
+async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: VideoParameters, policy: RequestPolicy) {
+	const { provider, taskId } = parameters;
+	const paths = provider.pollPaths(taskId, parameters.taskKind);
+	let task: TaskState | undefined;
+	let taskType: string | undefined;
+	for (const [index, path] of paths.entries()) {
+		const checked = await settle(async () =>
+			provider.parseTask(await callTikHub(ctx, itemIndex, { method: 'GET', path }, policy), taskId),
+		);
+		if ('value' in checked) {
+			task = checked.value;
+			taskType = parameters.providerName === 'kling' ? path.split('/').at(-2) : undefined;
+			break;
+		}
+		const { error } = checked;
+		if (!isNotFound(error)) throw error;
+		if (index < paths.length - 1) continue;
+		if (paths.length > 1) {
+			throw new AnswerError(`${provider.label} has no text-to-video or image-to-video task ${taskId}: ${(error as Error).message}`);
+		}
+		if (error instanceof NodeApiError && error.httpCode === '404') {
+			error.description = `No ${provider.label} task with ID ${taskId}: check "Task ID" and "Provider". Providers drop old tasks after a while.`;
+		}
+		throw error;
+	}
+	const context: TaskContext = { providerName: parameters.providerName, label: provider.label, taskType };
+	if (!task) throw new AnswerError(`${provider.label} found no task ${taskId}`);
+	if (task.phase === 'pending') return [statusItem(itemIndex, task, context)];
+	return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
+}
+
+/** An answer that says "no such task here" (Kling: look under the other kind of task). */
+function isNotFound(error: unknown): boolean {
+	if (error instanceof AnswerError) return true;
+	return error instanceof NodeApiError && ['400', '404', '422'].includes(String(error.httpCode));
+}
+
+async function finishedItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	task: TaskState,
+	context: TaskContext,
+	parameters: VideoParameters,
+	policy: RequestPolicy,
+) {
+	if (task.phase === 'failed') throw await failedTaskError(ctx, itemIndex, task, context);
+	return await videoItem(ctx, itemIndex, task, {
+		...context,
+		binaryPropertyOutput: parameters.binaryPropertyOutput,
+		policy,
+	});
+}
+
+/**
+ * The job with the run's back-off gate in its request policy, and TikHub answers that said
+ * "failed" in their body (AnswerError) turned into node errors with the key masked.
+ */
+function guarded(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameters: VideoParameters,
+	work: (policy: RequestPolicy) => Promise<Awaited<ReturnType<ItemJob>>>,
+): ItemJob {
+	return async ({ gate }) => {
+		const done = await settle(async () => await work({ ...parameters.policy, gate }));
+		if ('value' in done) return done.value;
+		if (!(done.error instanceof AnswerError)) throw done.error;
+		throw apiError(ctx, itemIndex, await redactKey(ctx, itemIndex, done.error.message), {
+			description: 'TikHub accepted the request but its answer reports a failure. Check the message; it comes from the provider.',
+		});
+	};
+}
