@@ -1,0 +1,88 @@
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+
+import { TikHubApi } from '../credentials/TikHubApi.credentials';
+import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
+import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
+import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
+import { png } from './fixtures';
+import type { TikHubServer } from './server';
+
+/**
+ * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" run against the
+ * test server, with a test's items and parameters.
+ */
+
+export const VIDEO_NODE_TYPE = 'n8n-nodes-tikhub.tikHubVideo';
+export const VIDEO_NODE = 'TikHub Video';
+
+export const videoSetup: EngineSetup = {
+	nodeTypes: { [VIDEO_NODE_TYPE]: new TikHubVideo() },
+	credentialTypes: [new TikHubApi()],
+};
+
+export interface VideoRun {
+	parameters: IDataObject;
+	/** Defaults to one item without binary data. */
+	items?: FixtureItem[];
+	binaryMode?: BinaryMode;
+	/** n8n's "On Error" setting of the node. */
+	onError?: INode['onError'];
+	credentials?: IDataObject;
+	/** Cancels the execution when it aborts. */
+	signal?: AbortSignal;
+}
+
+export interface VideoResult {
+	items: INodeExecutionData[];
+	/** Items on the error output (On Error: continue using error output). */
+	errorItems: INodeExecutionData[];
+	error: RunResult['error'];
+	result: RunResult;
+}
+
+/** Waiting that suits tests: checks every 50 ms. */
+export const FAST = { pollInterval: 0.05 };
+
+/** An input item with a PNG first frame (Kling needs 300 px or more on each side). */
+export function frameItem(width = 320, height = 320, fileName = 'product.png'): FixtureItem {
+	return { json: {}, binary: { data: { bytes: png(width, height), fileName, mimeType: 'image/png' } } };
+}
+
+export function videoWorkflow(parameters: IDataObject, fixtureId: string, onError?: INode['onError']): WorkflowJson {
+	const node = (name: string, type: string, x: number, params: IDataObject, extra: Partial<INode> = {}): INode => ({
+		id: name,
+		name,
+		type,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters: params as INode['parameters'],
+		...extra,
+	});
+	return {
+		nodes: [
+			node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
+			node('Input Items', 'test.inputItems', 200, { fixture: fixtureId }),
+			node(VIDEO_NODE, VIDEO_NODE_TYPE, 400, parameters, {
+				credentials: { tikHubApi: { id: '1', name: 'TikHub account' } },
+				...(onError ? { onError } : {}),
+			}),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Input Items', type: 'main', index: 0 }]] },
+			'Input Items': { main: [[{ node: VIDEO_NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+export async function runVideo(server: TikHubServer, run: VideoRun): Promise<VideoResult> {
+	const workflow = videoWorkflow(run.parameters, registerFixture(run.items ?? [{ json: {} }]), run.onError);
+	const result = await runWorkflow(videoSetup, workflow, {
+		credentials: {
+			tikHubApi: (run.credentials ?? { apiKey: server.apiKey, baseUrl: server.baseUrl }) as never,
+		},
+		binaryMode: run.binaryMode,
+		signal: run.signal,
+	});
+	const main = result.run.data.resultData.runData[VIDEO_NODE]?.[0]?.data?.main ?? [];
+	return { items: result.output(VIDEO_NODE), errorItems: main[1] ?? [], error: result.error, result };
+}
