@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, TINY_WEBP, type TikHubServer } from './server';
-import { FAST, frameItem, runVideo } from './video-harness';
+import { TINY_WEBP, type TikHubServer } from './server';
+import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
-const creates = () => server.videos.requests.filter((request) => request.method === 'POST');
-const polls = () => server.videos.requests.filter((request) => request.method === 'GET');
+const creates = () => createCalls(server);
+const polls = () => statusChecks(server);
 
 const generate = (parameters: Record<string, unknown>, extra: Partial<Parameters<typeof runVideo>[1]> = {}) =>
 	runVideo(server, {

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { readBinary } from './engine';
 import { expectNoSecret } from './secrets';
-import { readMp4Boxes, readMp4Duration, startTikHubServer, TINY_JPEG, type TikHubServer } from './server';
-import { FAST, frameItem, runVideo, type VideoResult } from './video-harness';
+import { readMp4Boxes, readMp4Duration, TINY_JPEG, type TikHubServer } from './server';
+import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
-const creates = () => server.videos.requests.filter((request) => request.method === 'POST');
-const polls = () => server.videos.requests.filter((request) => request.method === 'GET');
+const creates = () => createCalls(server);
+const polls = () => statusChecks(server);
 
 /** The run succeeded with one item holding an MP4 video; returns the item's JSON and bytes. */
 async function oneVideo(run: VideoResult) {

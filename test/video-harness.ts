@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
@@ -5,7 +6,7 @@ import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import { png } from './fixtures';
-import type { TikHubServer } from './server';
+import { startTikHubServer, type TikHubServer } from './server';
 
 /**
  * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" run against the
@@ -39,6 +40,23 @@ export interface VideoResult {
 	error: RunResult['error'];
 	result: RunResult;
 }
+
+/** Starts the stand-in server for the test file and resets it before each test. */
+export function useServer(started: (server: TikHubServer) => void): void {
+	let server: TikHubServer;
+	beforeAll(async () => {
+		server = await startTikHubServer();
+		started(server);
+	});
+	beforeEach(() => server.reset());
+	afterAll(async () => await server.close());
+}
+
+/** The create calls the server saw, in order. */
+export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'POST');
+
+/** The status checks the server saw, in order. */
+export const statusChecks = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'GET');
 
 /** Waiting that suits tests: checks every 50 ms. */
 export const FAST = { pollInterval: 0.05 };

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { readBinary } from './engine';
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, type TikHubServer } from './server';
-import { frameItem, runVideo } from './video-harness';
+import type { TikHubServer } from './server';
+import { frameItem, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
-const polls = () => server.videos.requests.filter((request) => request.method === 'GET');
+const polls = () => statusChecks(server);
 
 const get = (provider: string, taskId: string, extra: Record<string, unknown> = {}) =>
 	runVideo(server, { parameters: { provider, operation: 'get', taskId, ...extra } });

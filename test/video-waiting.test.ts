@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
-
+import { describe, test } from '@jest/globals';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, type TikHubServer } from './server';
-import { FAST, runVideo } from './video-harness';
+import type { TikHubServer } from './server';
+import { FAST, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
-const polls = () => server.videos.requests.filter((request) => request.method === 'GET' && !request.path.includes('/files/'));
+const polls = () => statusChecks(server);
 
 const generate = (provider: string, options: Record<string, unknown> = {}, extra: Partial<Parameters<typeof runVideo>[1]> = {}) =>
 	runVideo(server, { parameters: { provider, operation: 'generate', prompt: 'A cat', options: { ...FAST, ...options } }, ...extra });

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRIES } from '../shared/parameters';
+import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../shared/run-options';
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
@@ -19,6 +19,18 @@ import { SEEDANCE_MODELS } from './providers/seedance';
 const CREATES = { operation: ['generate', 'create'] };
 /** For options inside the collection: shown by the top-level fields (the leading slash). */
 const onlyFor = (show: Record<string, string[]>) => ({ show: Object.fromEntries(Object.entries(show).map(([k, v]) => [`/${k}`, v])) });
+
+/** A yes/no option only one provider has. */
+function flag(provider: 'seedance' | 'kling', displayName: string, name: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'boolean',
+		default: false,
+		description,
+		displayOptions: onlyFor({ provider: [provider], ...CREATES }),
+	};
+}
 
 export const videoProperties: INodeProperties[] = [
 	{
@@ -174,24 +186,12 @@ export const videoProperties: INodeProperties[] = [
 				description: 'Shape of the video. Kling takes it only for text-to-video; with an image it follows the image.',
 				displayOptions: onlyFor(CREATES),
 			},
-			{
-				// Seedance: camera_fixed
-				displayName: 'Camera Fixed',
-				name: 'cameraFixed',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the camera stays still (Seedance)',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
-			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 32 },
-				default: DEFAULT_VIDEO_CONCURRENCY,
-				description:
-					'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
-			},
+			// Seedance: camera_fixed
+			flag('seedance', 'Camera Fixed', 'cameraFixed', 'Whether the camera stays still'),
+			concurrencyOption(
+				DEFAULT_VIDEO_CONCURRENCY,
+				'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
+			),
 			{
 				// Seedance: duration (integer); Kling: duration (string)
 				displayName: 'Duration (Seconds)',
@@ -202,24 +202,11 @@ export const videoProperties: INodeProperties[] = [
 				description: 'Length of the video. Kling: 5 or 10. Seedance: depends on the model, e.g. 4 to 12 for 1.5 Pro (-1 lets it choose).',
 				displayOptions: onlyFor(CREATES),
 			},
-			{
-				// Seedance: generate_audio
-				displayName: 'Generate Audio',
-				name: 'generateAudio',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the video gets a sound track (Seedance 1.5 Pro and later)',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: DEFAULT_MAX_RETRIES,
-				description:
-					'How many times to try a request again when TikHub is rate limited (429), fails (5xx) or cannot be reached. Creating a task is retried only when TikHub cannot have started it (429, no connection), so a video is never billed twice.',
-			},
+			// Seedance: generate_audio
+			flag('seedance', 'Generate Audio', 'generateAudio', 'Whether the video gets a sound track (Seedance 1.5 Pro and later)'),
+			maxRetriesOption(
+				'How many times to try a request again when TikHub is rate limited (429), fails (5xx) or cannot be reached. Creating a task is retried only when TikHub cannot have started it (429, no connection), so a video is never billed twice.',
+			),
 			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWait',
@@ -252,14 +239,9 @@ export const videoProperties: INodeProperties[] = [
 				description: 'What the video should not show (Kling)',
 				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
 			},
-			{
-				displayName: 'Output Binary Field',
-				name: 'binaryPropertyOutput',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary field that holds the video in the output item',
+			outputBinaryFieldOption('Name of the binary field that holds the video in the output item', {
 				displayOptions: onlyFor({ operation: ['generate', 'get'] }),
-			},
+			}),
 			{
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
@@ -292,32 +274,14 @@ export const videoProperties: INodeProperties[] = [
 				description: 'The same seed with the same fields gives a similar video; -1 picks one at random (Seedance)',
 				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
 			},
-			{
-				// Kling: sound ("on" / "off")
-				displayName: 'Sound',
-				name: 'sound',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the video gets sound (Kling V2.6 and later)',
-				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_VIDEO_TIMEOUT_SECONDS,
-				description: 'How long to wait for TikHub to answer one request (a create, a status check or the download); not the wait for the video, which is Max Wait',
-			},
-			{
-				// Seedance: watermark
-				displayName: 'Watermark',
-				name: 'watermark',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the video carries the provider\'s "AI generated" watermark (Seedance)',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
-			},
+			// Kling: sound ("on" / "off")
+			flag('kling', 'Sound', 'sound', 'Whether the video gets sound (Kling V2.6 and later)'),
+			timeoutOption(
+				DEFAULT_VIDEO_TIMEOUT_SECONDS,
+				'How long to wait for TikHub to answer one request (a create, a status check or the download); not the wait for the video, which is Max Wait',
+			),
+			// Seedance: watermark
+			flag('seedance', 'Watermark', 'watermark', 'Whether the video carries the provider\'s "AI generated" watermark'),
 		],
 	},
 ];

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from './parameters';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from './parameters';
+import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from './run-options';
 
 /**
  * The fields the image nodes share. Each comment names the API field the parameter fills
@@ -72,24 +73,13 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			default: 'auto',
 			description: `Background of the ${verb} image`,
 		},
-		{
-			displayName: 'Concurrency',
-			name: 'concurrency',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 32 },
-			default: DEFAULT_CONCURRENCY,
-			description:
-				'How many input items are sent to TikHub at the same time. Each image takes 20 to 120 seconds, so several in parallel finish a batch much sooner; lower it if TikHub answers "rate limit" (429).',
-		},
-		{
-			displayName: 'Max Retries',
-			name: 'maxRetries',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 10 },
-			default: DEFAULT_MAX_RETRIES,
-			description:
-				'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.',
-		},
+		concurrencyOption(
+			DEFAULT_CONCURRENCY,
+			'How many input items are sent to TikHub at the same time. Each image takes 20 to 120 seconds, so several in parallel finish a batch much sooner; lower it if TikHub answers "rate limit" (429).',
+		),
+		maxRetriesOption(
+			'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.',
+		),
 		{
 			// API: n
 			displayName: 'Number of Images',
@@ -99,13 +89,7 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			default: 1,
 			description: `How many ${verb} images to create (1 to 10). Each one becomes an output item.`,
 		},
-		{
-			displayName: 'Output Binary Field',
-			name: 'binaryPropertyOutput',
-			type: 'string',
-			default: 'data',
-			description: `Name of the binary field that holds the ${verb} image in the output items`,
-		},
+		outputBinaryFieldOption(`Name of the binary field that holds the ${verb} image in the output items`),
 		{
 			// API: output_compression
 			displayName: 'Output Compression',
@@ -190,14 +174,7 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			default: 'auto',
 			description: `Size of the ${verb} image. For another size supported by the model, switch to Expression and type WIDTHxHEIGHT, e.g. 2048x2048.`,
 		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: DEFAULT_TIMEOUT_SECONDS,
-			description: 'How long to wait for TikHub to answer one request. Images often take 1 to 2 minutes.',
-		},
+		timeoutOption(DEFAULT_TIMEOUT_SECONDS, 'How long to wait for TikHub to answer one request. Images often take 1 to 2 minutes.'),
 		{
 			// API: user
 			displayName: 'User',

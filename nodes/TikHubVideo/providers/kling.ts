@@ -1,17 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	AnswerError,
-	defined,
-	isoTime,
-	isRecord,
-	numberOf,
-	stringOf,
-	whole,
-	type Phase,
-	type TaskKind,
-	type VideoProvider,
-} from './types';
+import * as json from './json';
+import { AnswerError, type Phase, type TaskKind, type VideoProvider } from './types';
 
 /**
  * Kuaishou Kling through TikHub, which forwards Kling's own API: `POST /kling/v1/videos/text2video`
@@ -56,7 +46,7 @@ export const kling: VideoProvider = {
 		if (characters > MAX_PROMPT_CHARACTERS) {
 			return { message: `The prompt is ${characters} characters long; Kling takes at most ${MAX_PROMPT_CHARACTERS}` };
 		}
-		if (request.duration !== undefined && !whole(request.duration, 1, 60)) {
+		if (request.duration !== undefined && !json.whole(request.duration, 1, 60)) {
 			return { message: `"Duration" must be a whole number of seconds (Kling: 5 or 10); got ${request.duration}` };
 		}
 		if (request.aspectRatio !== undefined) {
@@ -101,7 +91,7 @@ export const kling: VideoProvider = {
 	createPath: (kind) => `${VIDEOS_PATH}/${kind}`,
 
 	createBody(request, frame) {
-		return defined({
+		return json.defined({
 			model_name: request.model,
 			// Inline images go as bare base64 (no data: prefix), as Kling takes them.
 			image: frame ? ('url' in frame ? frame.url : frame.base64) : undefined,
@@ -129,35 +119,35 @@ export const kling: VideoProvider = {
 
 /** Kling's `{ code, message, data }`: the task in `data`, or the failure `code` and `message` say. */
 function parseData(body: unknown, taskId: string) {
-	if (!isRecord(body)) throw new AnswerError('Kling answered without a task');
+	if (!json.isRecord(body)) throw new AnswerError('Kling answered without a task');
 	const code = body.code;
 	if (code !== undefined && code !== null && String(code) !== '0') {
-		throw new AnswerError(`Kling error ${String(code)}: ${stringOf(body.message) ?? 'no message given'}`);
+		throw new AnswerError(`Kling error ${String(code)}: ${json.stringOf(body.message) ?? 'no message given'}`);
 	}
-	const data = isRecord(body.data) ? body.data : undefined;
-	const id = stringOf(data?.task_id) ?? (taskId || undefined);
+	const data = json.isRecord(body.data) ? body.data : undefined;
+	const id = json.stringOf(data?.task_id) ?? (taskId || undefined);
 	if (!data || !id) throw new AnswerError('Kling answered without a task id');
-	const providerStatus = stringOf(data.task_status);
+	const providerStatus = json.stringOf(data.task_status);
 	// Right after creation Kling says "submitted"; a status not known yet counts as still going.
 	const known = STATUSES[providerStatus ?? 'submitted'] ?? { status: providerStatus ?? 'queued', phase: 'pending' };
-	const result = isRecord(data.task_result) ? data.task_result : {};
-	const video = Array.isArray(result.videos) && isRecord(result.videos[0]) ? result.videos[0] : {};
-	const info = isRecord(data.task_info) ? data.task_info : {};
+	const result = json.isRecord(data.task_result) ? data.task_result : {};
+	const video = Array.isArray(result.videos) && json.isRecord(result.videos[0]) ? result.videos[0] : {};
+	const info = json.isRecord(data.task_info) ? data.task_info : {};
 	return {
 		taskId: id,
 		phase: known.phase,
 		status: known.status,
 		providerStatus,
-		videoUrl: stringOf(video.url),
-		reason: known.phase === 'failed' ? (stringOf(data.task_status_msg) ?? 'Kling gave no reason') : undefined,
-		details: defined({
-			model: stringOf(data.model_name),
-			duration: numberOf(video.duration),
-			videoId: stringOf(video.id),
-			watermarkUrl: stringOf(video.watermark_url),
-			externalTaskId: stringOf(info.external_task_id),
-			createdAt: isoTime(data.created_at, 'ms'),
-			updatedAt: isoTime(data.updated_at, 'ms'),
+		videoUrl: json.stringOf(video.url),
+		reason: known.phase === 'failed' ? (json.stringOf(data.task_status_msg) ?? 'Kling gave no reason') : undefined,
+		details: json.defined({
+			model: json.stringOf(data.model_name),
+			duration: json.numberOf(video.duration),
+			videoId: json.stringOf(video.id),
+			watermarkUrl: json.stringOf(video.watermark_url),
+			externalTaskId: json.stringOf(info.external_task_id),
+			createdAt: json.isoTime(data.created_at, 'ms'),
+			updatedAt: json.isoTime(data.updated_at, 'ms'),
 		}) as IDataObject,
 	};
 }

@@ -1,16 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	AnswerError,
-	defined,
-	isoTime,
-	isRecord,
-	numberOf,
-	stringOf,
-	whole,
-	type Phase,
-	type VideoProvider,
-} from './types';
+import * as json from './json';
+import { AnswerError, type Phase, type VideoProvider } from './types';
 
 /**
  * ByteDance Seedance through TikHub, which forwards ByteDance Ark's content-generation task API:
@@ -52,7 +43,7 @@ export const seedance: VideoProvider = {
 			};
 		}
 		// -1 lets Seedance 1.5 Pro pick the length itself.
-		if (request.duration !== undefined && !(request.duration === -1 || whole(request.duration, 1, 60))) {
+		if (request.duration !== undefined && !(request.duration === -1 || json.whole(request.duration, 1, 60))) {
 			return { message: `"Duration" must be a whole number of seconds (e.g. 5); got ${request.duration}` };
 		}
 		if (request.aspectRatio !== undefined && !/^(adaptive|\d{1,2}:\d{1,2})$/.test(request.aspectRatio)) {
@@ -61,7 +52,7 @@ export const seedance: VideoProvider = {
 		if (request.resolution !== undefined && !/^\d{3,4}p$/.test(request.resolution)) {
 			return { message: `"Resolution" must be like 720p; got "${request.resolution}"` };
 		}
-		if (request.seed !== undefined && !whole(request.seed, -1, 4294967295)) {
+		if (request.seed !== undefined && !json.whole(request.seed, -1, 4294967295)) {
 			return { message: `"Seed" must be a whole number from -1 to 4294967295; got ${request.seed}` };
 		}
 		return undefined;
@@ -88,7 +79,7 @@ export const seedance: VideoProvider = {
 			const url = 'url' in frame ? frame.url : `data:${frame.mimeType};base64,${frame.base64}`;
 			content.push({ type: 'image_url', image_url: { url }, role: 'first_frame' });
 		}
-		return defined({
+		return json.defined({
 			model: request.model,
 			content,
 			ratio: request.aspectRatio,
@@ -102,9 +93,9 @@ export const seedance: VideoProvider = {
 	},
 
 	parseCreated(body) {
-		const taskId = isRecord(body) ? stringOf(body.id) : undefined;
+		const taskId = json.isRecord(body) ? json.stringOf(body.id) : undefined;
 		if (!taskId) throw new AnswerError('Seedance answered without a task id');
-		const providerStatus = stringOf((body as IDataObject).status);
+		const providerStatus = json.stringOf((body as IDataObject).status);
 		return {
 			taskId,
 			phase: 'pending',
@@ -117,39 +108,39 @@ export const seedance: VideoProvider = {
 	pollPaths: (taskId) => [`${TASKS_PATH}/${encodeURIComponent(taskId)}`],
 
 	parseTask(body, taskId) {
-		if (!isRecord(body)) throw new AnswerError('Seedance answered without a task');
-		const providerStatus = stringOf(body.status);
+		if (!json.isRecord(body)) throw new AnswerError('Seedance answered without a task');
+		const providerStatus = json.stringOf(body.status);
 		if (!providerStatus) throw new AnswerError('Seedance answered without a task status');
-		const content = isRecord(body.content) ? body.content : {};
-		const error = isRecord(body.error) ? body.error : {};
+		const content = json.isRecord(body.content) ? body.content : {};
+		const error = json.isRecord(body.error) ? body.error : {};
 		// A status this node does not know yet is taken as still going: the wait ends at Max Wait.
 		const phase = STATUSES[providerStatus] ?? 'pending';
 		return {
-			taskId: stringOf(body.id) ?? taskId,
+			taskId: json.stringOf(body.id) ?? taskId,
 			phase,
 			status: providerStatus,
 			providerStatus,
-			videoUrl: stringOf(content.video_url),
+			videoUrl: json.stringOf(content.video_url),
 			reason: phase === 'failed' ? failureReason(providerStatus, error) : undefined,
-			details: defined({
-				model: stringOf(body.model),
-				duration: numberOf(body.duration),
-				aspectRatio: stringOf(body.ratio),
-				resolution: stringOf(body.resolution),
-				framesPerSecond: numberOf(body.framespersecond),
-				seed: numberOf(body.seed),
-				lastFrameUrl: stringOf(content.last_frame_url),
-				usage: isRecord(body.usage) ? (body.usage as IDataObject) : undefined,
-				createdAt: isoTime(body.created_at, 's'),
-				updatedAt: isoTime(body.updated_at, 's'),
+			details: json.defined({
+				model: json.stringOf(body.model),
+				duration: json.numberOf(body.duration),
+				aspectRatio: json.stringOf(body.ratio),
+				resolution: json.stringOf(body.resolution),
+				framesPerSecond: json.numberOf(body.framespersecond),
+				seed: json.numberOf(body.seed),
+				lastFrameUrl: json.stringOf(content.last_frame_url),
+				usage: json.isRecord(body.usage) ? (body.usage as IDataObject) : undefined,
+				createdAt: json.isoTime(body.created_at, 's'),
+				updatedAt: json.isoTime(body.updated_at, 's'),
 			}),
 		};
 	},
 };
 
 function failureReason(status: string, error: Record<string, unknown>): string {
-	const message = stringOf(error.message);
-	const code = stringOf(error.code);
+	const message = json.stringOf(error.message);
+	const code = json.stringOf(error.code);
 	if (message) return code && !message.includes(code) ? `${message} (${code})` : message;
 	if (code) return code;
 	if (status === 'cancelled') return 'the task was cancelled';

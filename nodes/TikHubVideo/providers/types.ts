@@ -89,36 +89,3 @@ export interface VideoProvider {
 	/** A poll's answer. Throws AnswerError when the body says the call failed. */
 	parseTask(body: unknown, taskId: string): TaskState;
 }
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function stringOf(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
-
-/** A number the provider may send as a number or a string ("5.1"). */
-export function numberOf(value: unknown): number | undefined {
-	const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-	return Number.isFinite(parsed) ? parsed : undefined;
-}
-
-/** Drops the keys whose value is undefined, so "not set" is not sent or shown. */
-export function defined(object: IDataObject): IDataObject {
-	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-}
-
-export function whole(value: number | undefined, min: number, max: number): boolean {
-	return value !== undefined && Number.isInteger(value) && value >= min && value <= max;
-}
-
-/** A provider's timestamp (Seedance: seconds, Kling: milliseconds) as an ISO date. */
-export function isoTime(value: unknown, unit: 's' | 'ms'): string | undefined {
-	const time = numberOf(value);
-	if (time === undefined || time <= 0) return undefined;
-	const date = new Date(unit === 's' ? time * 1000 : time);
-	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}

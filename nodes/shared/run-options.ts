@@ -1,0 +1,54 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_MAX_RETRIES } from './parameters';
+
+/**
+ * The options every TikHub node offers about how it runs rather than what it asks for:
+ * Concurrency, Max Retries, Timeout and the output binary field. Each node words the
+ * description for its own work (images take 1 to 2 minutes, videos are waited for).
+ * parameters.ts reads them back (readConcurrency, readRequestPolicy).
+ */
+
+export function concurrencyOption(defaultValue: number, description: string): INodeProperties {
+	return {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: defaultValue,
+		description,
+	};
+}
+
+export function maxRetriesOption(description: string): INodeProperties {
+	return {
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: DEFAULT_MAX_RETRIES,
+		description,
+	};
+}
+
+export function timeoutOption(defaultSeconds: number, description: string): INodeProperties {
+	return {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: defaultSeconds,
+		description,
+	};
+}
+
+export function outputBinaryFieldOption(description: string, extra: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Output Binary Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		description,
+		...extra,
+	};
+}
