@@ -24,7 +24,7 @@ describe('creating a task is never repeated when it may have worked', () => {
 		expectNoSecret(server, run);
 		assert.equal(creates().length, 1);
 		assert.equal(run.error?.httpCode, '500');
-		assert.match(run.error?.description ?? '', /Not retried automatically: TikHub may have created \(and billed\) the Seedance task/);
+		assert.match(run.error?.description ?? '', /Not retried automatically: TikHub may have received the request and started the \(billed\) work/);
 	});
 
 	test('a connection cut on create is not retried either', async () => {
@@ -32,7 +32,14 @@ describe('creating a task is never repeated when it may have worked', () => {
 		const run = await generate({ provider: 'kling', options: { maxRetries: 3 } });
 		assert.equal(creates().length, 1);
 		assert.match(run.error?.message ?? '', /Could not reach TikHub/);
-		assert.match(run.error?.description ?? '', /may have created/);
+		assert.match(run.error?.description ?? '', /Not retried automatically/);
+	});
+
+	test('no connection at all: nothing can have been made, so create is tried again (and fails clearly)', async () => {
+		// Port 1 on the loopback refuses connections.
+		const run = await generate({ provider: 'seedance', options: { maxRetries: 1 } }, { credentials: { apiKey: server.apiKey, baseUrl: 'http://127.0.0.1:1' } });
+		assert.match(run.error?.message ?? '', /Could not reach TikHub: the connection failed \(tried 2 times\)/);
+		assert.doesNotMatch(run.error?.description ?? '', /Not retried/);
 	});
 
 	test('a 429 on create means nothing was made: retried after Retry-After, then the video is made once', async () => {

@@ -117,6 +117,14 @@ describe('rate limits and failures while polling', () => {
 		assert.match(run.error?.description ?? '', /The last status check failed: TikHub error 502/);
 	});
 
+	test('Kling: a status check answered 200 with a code other than 0 ends the wait with Kling\'s message and the task', async () => {
+		server.videos.script({ polls: 5, pollFaults: [{ kind: 'status', status: 200, body: { code: 1201, message: 'Invalid task', request_id: 'r1' } }] });
+		const run = await generate('kling');
+		const taskId = [...server.videos.tasks.keys()][0];
+		assert.equal(run.error?.message, `Kling error 1201 (task ${taskId}): Invalid task`);
+		assert.equal(polls().length, 1);
+	});
+
 	test('a 401 on a status check is not waited out', async () => {
 		server.videos.script({ polls: 5, pollFaults: [{ kind: 'status', status: 401, body: { error: { message: 'key revoked' } } }] });
 		const run = await generate('seedance');

@@ -63,7 +63,8 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 
 /**
  * The create call. It starts billed work, so the transport retries it only when TikHub cannot
- * have taken it (429, no connection): a 5xx or a cut connection may hide a task that was made.
+ * have taken it (429, no connection), and says so when a 5xx or a cut connection may hide a
+ * task that was made.
  */
 async function createTask(
 	ctx: IExecuteFunctions,
@@ -74,24 +75,12 @@ async function createTask(
 	policy: RequestPolicy,
 ): Promise<TaskState> {
 	const { provider, request } = parameters;
-	const created = await settle(
-		async () =>
-			await callTikHub(
-				ctx,
-				itemIndex,
-				{ method: 'POST', path: provider.createPath(kind), body: provider.createBody(request, frame) },
-				{ ...policy, idempotent: false },
-			),
+	const body = await callTikHub(
+		ctx,
+		itemIndex,
+		{ method: 'POST', path: provider.createPath(kind), body: provider.createBody(request, frame) },
+		{ ...policy, idempotent: false },
 	);
-	if ('error' in created) {
-		const { error } = created;
-		// No status (timeout, cut connection) or a 5xx: the request may have been taken.
-		if (error instanceof NodeApiError && (!error.httpCode || Number(error.httpCode) >= 500)) {
-			error.description = `${error.description ? `${error.description} ` : ''}Not retried automatically: TikHub may have created (and billed) the ${provider.label} task before the answer was lost. Run the item again only if you accept a possible second video.`;
-		}
-		throw error;
-	}
-	const body = created.value;
 	return provider.parseCreated(body);
 }
 

@@ -221,9 +221,9 @@ async function sendWithRetries(
 		} catch (error) {
 			const code = networkErrorCode(error);
 			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
-			if (attempt >= tries || !(idempotent || UNSENT_NETWORK_CODES.has(code))) {
-				throw networkError(ctx, itemIndex, code, policy, attempt, download);
-			}
+			const mayHaveBeenTaken = !idempotent && !UNSENT_NETWORK_CODES.has(code);
+			if (mayHaveBeenTaken) throw notRetried(networkError(ctx, itemIndex, code, policy, attempt, download));
+			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt, download);
 			const delay = retryDelayMs(attempt - 1);
 			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
 				itemIndex,
@@ -240,7 +240,8 @@ async function sendWithRetries(
 			download
 				? downloadError(ctx, itemIndex, download, `HTTP ${status}`, status)
 				: statusError(ctx, itemIndex, response, secrets, attempt);
-		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries || !(idempotent || status === 429)) throw failed();
+		if (!idempotent && status >= 500) throw notRetried(failed());
+		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) throw failed();
 		const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
 		if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
 			throw retryLaterError(ctx, itemIndex, failed(), retryAfterMs);
@@ -250,6 +251,14 @@ async function sendWithRetries(
 		ctx.logger.debug(`TikHub answered ${status}, retrying in ${delay} ms`, { itemIndex, attempt });
 		await sleepUnlessAborted(delay, signal);
 	}
+}
+
+/** A call that starts billed work failed in a way that may hide its success: say why it was not sent again. */
+function notRetried(error: NodeApiError): NodeApiError {
+	const note =
+		'Not retried automatically: TikHub may have received the request and started the (billed) work before the answer was lost. Run the item again only if a duplicate is acceptable.';
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
 }
 
 /** The Node/axios error code of a network failure worth retrying, or undefined. */

@@ -122,7 +122,8 @@ function parseData(body: unknown, taskId: string) {
 	if (!json.isRecord(body)) throw new AnswerError('Kling answered without a task');
 	const code = body.code;
 	if (code !== undefined && code !== null && String(code) !== '0') {
-		throw new AnswerError(`Kling error ${String(code)}: ${json.stringOf(body.message) ?? 'no message given'}`);
+		const about = taskId ? ` (task ${taskId})` : '';
+		throw new AnswerError(`Kling error ${String(code)}${about}: ${json.stringOf(body.message) ?? 'no message given'}`);
 	}
 	const data = json.isRecord(body.data) ? body.data : undefined;
 	const id = json.stringOf(data?.task_id) ?? (taskId || undefined);

@@ -108,9 +108,9 @@ export const seedance: VideoProvider = {
 	pollPaths: (taskId) => [`${TASKS_PATH}/${encodeURIComponent(taskId)}`],
 
 	parseTask(body, taskId) {
-		if (!json.isRecord(body)) throw new AnswerError('Seedance answered without a task');
+		if (!json.isRecord(body)) throw new AnswerError(`Seedance answered without task ${taskId}`);
 		const providerStatus = json.stringOf(body.status);
-		if (!providerStatus) throw new AnswerError('Seedance answered without a task status');
+		if (!providerStatus) throw new AnswerError(`Seedance answered without a status for task ${taskId}`);
 		const content = json.isRecord(body.content) ? body.content : {};
 		const error = json.isRecord(body.error) ? body.error : {};
 		// A status this node does not know yet is taken as still going: the wait ends at Max Wait.
