@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
-import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
+import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import { png } from './fixtures';
+import { nodeWorkflow, type OnError } from './harness';
 import { startTikHubServer, type TikHubServer } from './server';
 
 /**
- * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" run against the
- * test server, with a test's items and parameters.
+ * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" (harness.ts's
+ * workflow) run against the test server, with a test's items and parameters, its error output,
+ * and a signal that cancels the run.
  */
 
 export const VIDEO_NODE_TYPE = 'n8n-nodes-tikhub.tikHubVideo';
@@ -27,7 +29,7 @@ export interface VideoRun {
 	items?: FixtureItem[];
 	binaryMode?: BinaryMode;
 	/** n8n's "On Error" setting of the node. */
-	onError?: INode['onError'];
+	onError?: OnError;
 	credentials?: IDataObject;
 	/** Cancels the execution when it aborts. */
 	signal?: AbortSignal;
@@ -66,34 +68,8 @@ export function frameItem(width = 320, height = 320, fileName = 'product.png'): 
 	return { json: {}, binary: { data: { bytes: png(width, height), fileName, mimeType: 'image/png' } } };
 }
 
-export function videoWorkflow(parameters: IDataObject, fixtureId: string, onError?: INode['onError']): WorkflowJson {
-	const node = (name: string, type: string, x: number, params: IDataObject, extra: Partial<INode> = {}): INode => ({
-		id: name,
-		name,
-		type,
-		typeVersion: 1,
-		position: [x, 0],
-		parameters: params as INode['parameters'],
-		...extra,
-	});
-	return {
-		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 0, {}),
-			node('Input Items', 'test.inputItems', 200, { fixture: fixtureId }),
-			node(VIDEO_NODE, VIDEO_NODE_TYPE, 400, parameters, {
-				credentials: { tikHubApi: { id: '1', name: 'TikHub account' } },
-				...(onError ? { onError } : {}),
-			}),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Input Items', type: 'main', index: 0 }]] },
-			'Input Items': { main: [[{ node: VIDEO_NODE, type: 'main', index: 0 }]] },
-		},
-	};
-}
-
 export async function runVideo(server: TikHubServer, run: VideoRun): Promise<VideoResult> {
-	const workflow = videoWorkflow(run.parameters, registerFixture(run.items ?? [{ json: {} }]), run.onError);
+	const workflow = nodeWorkflow(VIDEO_NODE_TYPE, VIDEO_NODE, run.parameters, registerFixture(run.items ?? [{ json: {} }]), run.onError);
 	const result = await runWorkflow(videoSetup, workflow, {
 		credentials: {
 			tikHubApi: (run.credentials ?? { apiKey: server.apiKey, baseUrl: server.baseUrl }) as never,

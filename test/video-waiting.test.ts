@@ -48,14 +48,16 @@ describe('a task that fails', () => {
 		}
 	});
 
-	test('with "Continue (using error output)" the failed task goes to the error output, its message naming the task', async () => {
+	test('with "Continue (using error output)" the failed task goes to the error output with its task id', async () => {
 		server.videos.script({ polls: 0, fail: 'nope' });
 		const run = await generate('seedance', {}, { onError: 'continueErrorOutput' });
 		assert.equal(run.items.length, 0);
 		assert.equal(run.errorItems.length, 1);
-		// n8n keeps only the message in an error output item's JSON.
 		const taskId = [...server.videos.tasks.keys()][0];
-		assert.match(String(run.errorItems[0].json.error), new RegExp(`Seedance task ${taskId} failed: nope`));
+		const { error, details } = run.errorItems[0].json as { error: string; details: Record<string, unknown> };
+		assert.match(error, new RegExp(`Seedance task ${taskId} failed: nope`));
+		assert.equal(details.taskId, taskId, 'the task id rides along under details');
+		assert.equal(details.provider, 'seedance');
 	});
 });
 
