@@ -9,6 +9,7 @@ import {
 	checkFileWritten,
 	checkGenerateRequest,
 	checkNodeBinary,
+	checkVideoRequests,
 	nodeOutput,
 	type ExecutionReport,
 } from './checks';
@@ -59,6 +60,17 @@ export const CASES: E2eCase[] = [
 			...checkFileWritten(outDir),
 			...checkGenerateRequest(requests, apiKey),
 			...checkEditRequest(requests, apiKey),
+		],
+	},
+	{
+		// Issue 14: the node waits for the task (one 10 s Poll Interval here) and writes the MP4.
+		example: 'image-to-video',
+		majors: ['2'],
+		check: ({ report, outDir, requests, apiKey }) => [
+			...checkExecution(report),
+			...checkNodeBinary(report, 'TikHub Video', 'video/mp4'),
+			...checkFileWritten(outDir, Buffer.from('ftyp', 'latin1'), 4, 'MP4 (an ftyp box at byte 4)'),
+			...checkVideoRequests(requests, apiKey),
 		],
 	},
 	{

@@ -104,3 +104,28 @@ export function checkGenerateRequest(requests: RecordedRequest[], apiKey: string
 	}
 	return problems;
 }
+
+/**
+ * One Seedance create with the example's image as a first frame (a PNG `data:` URI in an
+ * `image_url` part with role `first_frame`), then status checks of that task, all with the key.
+ */
+export function checkVideoRequests(requests: RecordedRequest[], apiKey: string): string[] {
+	const tasksPath = '/seedance/v3/contents/generations/tasks';
+	const creates = requests.filter((r) => r.method === 'POST' && r.path === tasksPath);
+	if (creates.length !== 1) return [`the TikHub server saw ${creates.length} POST ${tasksPath}, expected 1`];
+	const checks = requests.filter((r) => r.method === 'GET' && r.path.startsWith(`${tasksPath}/`));
+	const problems: string[] = [];
+	for (const call of [...creates, ...checks]) {
+		if (call.authorization !== `Bearer ${apiKey}`) problems.push(`${call.method} ${call.path}: authorization header was "${call.authorization ?? ''}"`);
+	}
+	const body = creates[0].json as { model?: unknown; content?: Array<Record<string, unknown>> } | undefined;
+	const image = body?.content?.find((part) => part.type === 'image_url');
+	const url = String((image?.image_url as { url?: unknown } | undefined)?.url ?? '');
+	if (typeof body?.model !== 'string') problems.push(`create body has no model: ${JSON.stringify(body)?.slice(0, 200)}`);
+	if (image?.role !== 'first_frame') problems.push('create body has no image_url part with role first_frame');
+	else if (!url.startsWith('data:image/png;base64,') || !Buffer.from(url.slice(22, 34), 'base64').subarray(0, 8).equals(PNG_MAGIC)) {
+		problems.push(`the first frame is not the PNG that was read (${url.slice(0, 40)}…)`);
+	}
+	if (checks.length === 0) problems.push('the task was never checked');
+	return problems;
+}

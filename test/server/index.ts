@@ -20,7 +20,7 @@ export interface TikHubServer {
 	/** http://127.0.0.1:<port> */
 	baseUrl: string;
 	apiKey: string;
-	/** Every request to /v1/*, including 401s, in arrival order. */
+	/** Every API request (/v1/*, /seedance/*, /kling/*), including 401s, in arrival order. */
 	requests: RecordedRequest[];
 	/** Queues faults; each POST /v1/images/edits or /generations consumes the next one. */
 	fail(...faults: Fault[]): void;
@@ -140,6 +140,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		unauthorized: (authorization) => (authorization === `Bearer ${apiKey}` ? undefined : unauthorized(authorization)),
 		storeFile,
 		baseUrl: () => server.baseUrl,
+		record: (request) => server.requests.push(request),
 	});
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { answerFault, type Fault } from './faults';
 import { detectFormat, readImageSize } from './images';
-import { readBody } from './multipart';
+import { readBody, recordRequest, type RecordedRequest } from './multipart';
 import { tinyMp4 } from './mp4';
 import { sendJson } from './respond';
 
@@ -92,6 +92,8 @@ export interface VideoApiHost {
 	/** Keeps bytes and returns the URL they are served at. */
 	storeFile(bytes: Buffer, ext: string, contentType: string): string;
 	baseUrl(): string;
+	/** Adds a request to the server's list of every API request. */
+	record(request: RecordedRequest): void;
 }
 
 const SEEDANCE_TASKS = '/seedance/v3/contents/generations/tasks';
@@ -350,6 +352,7 @@ export function createVideoApi(host: VideoApiHost): VideoApi {
 				}
 			}
 			api.requests.push({ method, path, authorization: req.headers.authorization, body, at: Date.now() });
+			host.record(await recordRequest(req, path, raw));
 
 			const target = route(method, path);
 			if (!target) {
