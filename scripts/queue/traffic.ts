@@ -52,3 +52,22 @@ export async function sendAll(webhookUrl: string, requests: WebhookRequest[]): P
 		}),
 	);
 }
+
+/**
+ * Waits until the main serves the webhook. n8n 2.41.1 activates published workflows after it
+ * answers its readiness check, through its publication outbox (polled every 15 s), and a webhook
+ * called before that answers 404. A CORS preflight asks without starting an execution: the
+ * main lists the path's registered methods in Access-Control-Allow-Methods.
+ */
+export async function waitForWebhook(webhookUrl: string, method: string, timeoutMs = 120_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let allowed = '';
+	while (Date.now() < deadline) {
+		// No Access-Control-Request-Method: n8n would then look the webhook up, and log each miss as an error.
+		const response = await fetch(webhookUrl, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1' } }).catch(() => undefined);
+		allowed = response?.headers.get('access-control-allow-methods') ?? '';
+		if (allowed.split(/,\s*/).includes(method)) return;
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	throw new Error(`${webhookUrl} was not registered for ${method} within ${timeoutMs / 1000} s (allowed: "${allowed}")`);
+}
