@@ -2,7 +2,7 @@
 // each run gets its own throwaway Redis and Postgres cluster, child processes listening on a
 // free port of 127.0.0.1 only, stopped by process id (no system service is used or left on).
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -29,28 +29,24 @@ function postgresBinDir(): string | undefined {
 
 // Debian starts a package's service on install unless policy-rc.d says no. This proof runs
 // its own throwaway servers, so the packages' services (Redis on 6379, Postgres on 5432)
-// must not be started behind our back and left listening.
+// must not be started behind our back and left listening: a policy-rc.d that denies every
+// start is put in place for the install when there is none, and removed afterwards.
 const POLICY = '/usr/sbin/policy-rc.d';
+const DENY_POLICY = `if [ ! -e ${POLICY} ]; then printf '#!/bin/sh\\nexit 101\\n' > ${POLICY} && chmod 755 ${POLICY} && echo created; fi`;
+
+/** Runs a command as root: directly when we are root, otherwise through `sudo -n`. */
+async function asRoot(command: string, args: string[]) {
+	const [cmd, ...rest] = isRoot ? [command, ...args] : ['sudo', '-n', command, ...args];
+	return await runOk(cmd, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 15 * 60_000 });
+}
 
 async function aptInstall(packages: string[]): Promise<void> {
-	const sudo = isRoot ? [] : ['sudo', '-n'];
-	const apt = async (args: string[]) => {
-		const [command, ...rest] = [...sudo, 'apt-get', ...args];
-		await runOk(command, rest, {
-			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-			timeoutMs: 15 * 60_000,
-		});
-	};
-	const ourPolicy = isRoot && !existsSync(POLICY);
-	if (ourPolicy) {
-		writeFileSync(POLICY, '#!/bin/sh\n# Written by n8n-nodes-tikhub test:queue for one apt-get run.\nexit 101\n');
-		chmodSync(POLICY, 0o755);
-	}
+	const created = (await asRoot('sh', ['-c', DENY_POLICY])).stdout.includes('created');
 	try {
-		await apt(['update', '-qq']);
-		await apt(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+		await asRoot('apt-get', ['update', '-qq']);
+		await asRoot('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]);
 	} finally {
-		if (ourPolicy) rmSync(POLICY, { force: true });
+		if (created) await asRoot('rm', ['-f', POLICY]);
 	}
 }
 
