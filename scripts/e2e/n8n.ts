@@ -94,17 +94,27 @@ export interface RunningN8n {
 	output: () => string;
 }
 
-/** `n8n start` in its own process group; resolves once it is fully ready. Stop it with proc.stop. */
-export async function startN8n(n8n: N8nApp, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<RunningN8n> {
-	const child = start(n8n.nodeBin, [n8n.n8nScript, 'start'], { env });
+export interface StartOptions {
+	/** The n8n command and its flags: `start` by default, e.g. `worker --concurrency=5`. */
+	args?: string[];
+	/** The URL that answers 2xx once the process is ready; by default the main's /healthz/readiness. */
+	readyUrl?: string;
+	timeoutMs?: number;
+}
+
+/** `n8n start` (or `args`) in its own process group; resolves once it is fully ready. Stop it with proc.stop. */
+export async function startN8n(n8n: N8nApp, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningN8n> {
+	const { args = ['start'], timeoutMs = 120_000 } = options;
+	const child = start(n8n.nodeBin, [n8n.n8nScript, ...args], { env });
 	let output = '';
 	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	// /healthz answers as soon as the HTTP server is up; /readiness once the REST API is too.
-	const url = `http://127.0.0.1:${env.N8N_PORT}/healthz/readiness`;
+	// /healthz answers as soon as the HTTP server is up; /readiness once the REST API is too
+	// (on a worker: once its database and Redis connections are).
+	const url = options.readyUrl ?? `http://127.0.0.1:${env.N8N_PORT}/healthz/readiness`;
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited ${child.exitCode}:\n${output.slice(-3000)}`);
+		if (child.exitCode !== null) throw new Error(`n8n ${args[0]} exited ${child.exitCode}:\n${output.slice(-3000)}`);
 		const ok = await fetch(url).then(
 			(r) => r.ok,
 			() => false,
@@ -113,7 +123,7 @@ export async function startN8n(n8n: N8nApp, env: NodeJS.ProcessEnv, timeoutMs = 
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	await stop(child);
-	throw new Error(`n8n did not answer ${url} within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
+	throw new Error(`n8n ${args[0]} did not answer ${url} within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
 }
 
 /** Log lines worth a reader's eye (about our package, or errors), outside any execution JSON. */

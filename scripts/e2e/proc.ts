@@ -20,6 +20,9 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** Copies the child's output to ours as it comes (for long installs). */
 	echo?: boolean;
+	/** Runs the child as this user and group (root only), e.g. Postgres, which refuses root. */
+	uid?: number;
+	gid?: number;
 }
 
 const live = new Set<ChildProcess>();
@@ -53,8 +56,22 @@ export function removeTempDir(dir: string): void {
 	else rmSync(dir, { recursive: true, force: true });
 }
 
+const interruptHandlers: Array<() => Promise<void>> = [];
+
+/**
+ * Work to do on Ctrl-C or SIGTERM before the exit handler SIGKILLs what is left (at most 30 s):
+ * e.g. a database's own clean shutdown.
+ */
+export function onInterrupt(handler: () => Promise<void>): void {
+	interruptHandlers.push(handler);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.once(signal, () => process.exit(130));
+	process.once(signal, () => {
+		const timeout = new Promise((r) => setTimeout(r, 30_000).unref());
+		const cleanups = Promise.allSettled(interruptHandlers.map((handler) => handler()));
+		void Promise.race([cleanups, timeout]).then(() => process.exit(130));
+	});
 }
 process.once('exit', () => {
 	killAll();
@@ -66,6 +83,8 @@ export function start(command: string, args: string[], options: RunOptions = {})
 	const child = spawn(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
+		uid: options.uid,
+		gid: options.gid,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -75,15 +94,16 @@ export function start(command: string, args: string[], options: RunOptions = {})
 }
 
 /**
- * Stops a child: SIGTERM to it alone, so it can shut down what it started itself (n8n stops
- * its task runners), then SIGKILL to its whole group after a grace period or once it exited.
+ * Stops a child: SIGTERM (or `signal`) to it alone, so it can shut down what it started itself
+ * (n8n stops its task runners), then SIGKILL to its whole group after a grace period or once
+ * it exited.
  */
-export async function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
+export async function stop(child: ChildProcess, graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	const exited =
 		child.exitCode !== null || child.signalCode !== null
 			? Promise.resolve()
 			: new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	child.kill('SIGTERM');
+	child.kill(signal);
 	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
 	await exited;
 	clearTimeout(timer);
@@ -134,7 +154,26 @@ export async function runOk(command: string, args: string[], options: RunOptions
 	return result;
 }
 
+let logTag = 'e2e';
+
+/** Names the script in log lines: [e2e 12:00:00] by default. */
+export function setLogTag(tag: string): void {
+	logTag = tag;
+}
+
 export function log(message: string): void {
 	const time = new Date().toISOString().slice(11, 19);
-	console.log(`[e2e ${time}] ${message}`);
+	console.log(`[${logTag} ${time}] ${message}`);
+}
+
+/** Runs a script's main and exits with its code; if it throws: the error and "<tag>: 0 passed, 1 failed". */
+export function runScript(tag: string, main: () => Promise<number>): void {
+	main().then(
+		(code) => process.exit(code),
+		(error: unknown) => {
+			console.error(`${tag}: ${error instanceof Error ? error.message : String(error)}`);
+			console.log(`${tag}: 0 passed, 1 failed`);
+			process.exit(1);
+		},
+	);
 }

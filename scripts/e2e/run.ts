@@ -9,7 +9,7 @@ import { makeWorkspace } from './fixtures';
 import { ensureN8n, nodeRuntime, selectedLines, type InstalledN8n, type N8nLine } from './install-n8n';
 import { n8nCommand, n8nCommandOk, n8nEnv, notableLogLines, type N8nApp } from './n8n';
 import { buildAndPack, installIntoUserFolder, type PackedPackage } from './package';
-import { log, removeTempDir, runOk, tempDir } from './proc';
+import { log, removeTempDir, runOk, runScript, tempDir } from './proc';
 
 interface Outcome {
 	label: string;
@@ -140,11 +140,4 @@ async function main(): Promise<number> {
 	return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: unknown) => {
-		console.error(`e2e: ${error instanceof Error ? error.message : String(error)}`);
-		console.log('e2e: 0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runScript('e2e', main);
