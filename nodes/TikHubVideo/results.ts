@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError } from 'n8n-workflow';
 
 import { clip } from '../shared/errors';
-import { downloadFile, redactKey, type RequestPolicy } from '../shared/transport';
+import { redactKey } from '../shared/credentials';
+import { downloadFile, type RequestPolicy } from '../shared/transport';
 import type { ProviderName, TaskState, VideoRequest } from './providers/types';
 
 /**

@@ -4,7 +4,8 @@ import { NodeApiError } from 'n8n-workflow';
 import { clip, extractApiMessage } from './errors';
 import type { ImageFields, ImageOutput } from './image-fields';
 import { readImageInfo, type ImageInfo } from './image-info';
-import { downloadFile, redactKey, type RequestPolicy } from './transport';
+import { redactKey } from './credentials';
+import { downloadFile, type RequestPolicy } from './transport';
 
 /**
  * An images response (generations and edits answer alike) -> output items: each returned

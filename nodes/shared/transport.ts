@@ -6,10 +6,20 @@ import type {
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
-import { clip, extractApiMessage, hintForStatus, redact } from './errors';
+import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
+import { clip, redact } from './errors';
+import {
+	downloadError,
+	networkError,
+	notRetried,
+	requestError,
+	retryLaterError,
+	statusError,
+	type DownloadTarget,
+} from './http-errors';
 import {
 	MAX_RETRY_AFTER_MS,
 	parseRetryAfterMs,
@@ -24,8 +34,7 @@ import {
  * retries with backoff and Retry-After, and errors a user can act on (with the key redacted).
  */
 
-export const TIKHUB_CREDENTIAL = 'tikHubApi';
-export const DEFAULT_BASE_URL = 'https://ai.tikhub.io';
+export type { DownloadTarget } from './http-errors';
 
 export interface RequestPolicy {
 	/** Per request, in milliseconds. */
@@ -47,44 +56,6 @@ export interface TikHubCall {
 	/** Path under the base URL, e.g. `/v1/images/edits`. */
 	path: string;
 	body?: FormData | IDataObject;
-}
-
-interface TikHubCredentials {
-	baseUrl: string;
-	/** The key as saved and as sent (trimmed): both are masked in every message. */
-	secrets: string[];
-}
-
-/**
- * The credential's base URL and key, trimmed as n8n's `authenticate` block trims the key.
- * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
- * before anything is sent.
- */
-async function readCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<TikHubCredentials> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
-		TIKHUB_CREDENTIAL,
-		itemIndex,
-	);
-	const rawKey = String(credentials.apiKey ?? '');
-	const apiKey = rawKey.trim();
-	if (apiKey === '') {
-		throw new NodeOperationError(ctx.getNode(), 'The API key of the TikHub API credential is empty', {
-			itemIndex,
-			description: 'Open the TikHub API credential and paste your API key from the TikHub dashboard.',
-		});
-	}
-	const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl) || !URL.canParse(baseUrl)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The Base URL "${baseUrl}" of the TikHub API credential is not an http(s) URL`,
-			{
-				itemIndex,
-				description: `Open the TikHub API credential and set Base URL to a full URL with its scheme, e.g. ${DEFAULT_BASE_URL}.`,
-			},
-		);
-	}
-	return { baseUrl, secrets: [rawKey, apiKey] };
 }
 
 /** Calls a TikHub endpoint and returns its parsed JSON body. */
@@ -115,14 +86,6 @@ export async function callTikHub<T>(
 
 /** Hops followed at most when a download redirects. */
 const MAX_DOWNLOAD_REDIRECTS = 5;
-
-/** What a download is for, in the words its errors use. */
-export interface DownloadTarget {
-	/** e.g. `the edited image from the URL TikHub returned`, `the image from https://…/a.png`. */
-	what: string;
-	/** What the user can do when it fails, e.g. that result URLs expire. */
-	hint: string;
-}
 
 /**
  * Downloads a file by URL (a result TikHub returned, or an input image a user gave).
@@ -222,8 +185,8 @@ async function sendWithRetries(
 			const code = networkErrorCode(error);
 			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
 			const mayHaveBeenTaken = !idempotent && !UNSENT_NETWORK_CODES.has(code);
-			if (mayHaveBeenTaken) throw notRetried(networkError(ctx, itemIndex, code, policy, attempt, download));
-			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy, attempt, download);
+			if (mayHaveBeenTaken) throw notRetried(networkError(ctx, itemIndex, code, policy.timeoutMs, attempt, download));
+			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy.timeoutMs, attempt, download);
 			const delay = retryDelayMs(attempt - 1);
 			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
 				itemIndex,
@@ -253,14 +216,6 @@ async function sendWithRetries(
 	}
 }
 
-/** A call that starts billed work failed in a way that may hide its success: say why it was not sent again. */
-function notRetried(error: NodeApiError): NodeApiError {
-	const note =
-		'Not retried automatically: TikHub may have received the request and started the (billed) work before the answer was lost. Run the item again only if a duplicate is acceptable.';
-	error.description = error.description ? `${error.description} ${note}` : note;
-	return error;
-}
-
 /** The Node/axios error code of a network failure worth retrying, or undefined. */
 function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -273,117 +228,6 @@ function networkErrorCode(error: unknown): string | undefined {
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
-}
-
-function isTimeout(code: string): boolean {
-	return ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'].includes(
-		code,
-	);
-}
-
-function isCutShort(code: string): boolean {
-	return code === 'ERR_BAD_RESPONSE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
-}
-
-function networkError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	code: string,
-	policy: RequestPolicy,
-	tries: number,
-	download?: DownloadTarget,
-): NodeApiError {
-	const seconds = Math.round(policy.timeoutMs / 1000);
-	const times = `tried ${tries} time${tries > 1 ? 's' : ''}`;
-	const who = download ? `Could not download ${download.what}` : 'Could not reach TikHub';
-	let message: string;
-	let description: string;
-	if (isTimeout(code)) {
-		message = download
-			? `${who}: no answer within ${seconds} s (${times})`
-			: `TikHub did not answer within ${seconds} s (${times})`;
-		description = `Large or high-quality jobs can take several minutes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`;
-	} else if (isCutShort(code)) {
-		message = `${who}: the connection broke while the answer was coming in (${times})`;
-		description = 'The network or a proxy cut the answer short. This is usually temporary: raise "Max Retries" or try again.';
-	} else {
-		message = `${who}: the connection failed (${times})`;
-		description = `Network error ${code}. Check the Base URL in your TikHub API credential and your network or proxy settings.`;
-	}
-	// No `code` in the error object: n8n would swap our message for its generic one.
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
-		itemIndex,
-		message,
-		description,
-	});
-}
-
-/** A failure that is neither an HTTP status nor a retryable network error (cancelled, bad URL…). */
-function requestError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	error: unknown,
-	secrets: string[],
-): NodeApiError {
-	const raw = error instanceof Error ? error.message : String(error);
-	const message = clip(redact(`TikHub request failed: ${raw}`, secrets));
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
-}
-
-function statusError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	response: IN8nHttpFullResponse,
-	secrets: string[],
-	tries: number,
-): NodeApiError {
-	const status = response.statusCode;
-	const said = extractApiMessage(response.body) ?? response.statusMessage ?? 'no details given';
-	const detail = clip(redact(said, secrets));
-	let message: string;
-	if (status === 401) message = `TikHub rejected the API key (401): ${detail}`;
-	else if (status === 429) message = `TikHub rate limit (429) after ${tries} tr${tries > 1 ? 'ies' : 'y'}: ${detail}`;
-	else message = `TikHub error ${status}: ${detail}`;
-	const httpCode = String(status);
-	return new NodeApiError(ctx.getNode(), { message, httpCode } as JsonObject, {
-		itemIndex,
-		message,
-		description: hintForStatus(status),
-		httpCode,
-	});
-}
-
-/** TikHub asked for a longer pause than the node waits: fail now and say when to try again. */
-function retryLaterError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	error: NodeApiError,
-	retryAfterMs: number,
-): NodeApiError {
-	const when = new Date(Date.now() + retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');
-	const description = `TikHub asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), longer than the node waits (${MAX_RETRY_AFTER_MS / 1000} s). Run the item again after ${when}.`;
-	return new NodeApiError(ctx.getNode(), { message: error.message } as JsonObject, {
-		itemIndex,
-		message: error.message,
-		description,
-		httpCode: error.httpCode ?? undefined,
-	});
-}
-
-function downloadError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	target: DownloadTarget,
-	reason: string,
-	status?: number,
-): NodeApiError {
-	const message = clip(`Could not download ${target.what} (${reason})`);
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, {
-		itemIndex,
-		message,
-		description: target.hint,
-		...(status ? { httpCode: String(status) } : {}),
-	});
 }
 
 function parseJsonBody<T>(
@@ -406,10 +250,4 @@ function parseJsonBody<T>(
 		message,
 		description: clip(redact(`The body began with: ${text.slice(0, 200)}`, secrets)),
 	});
-}
-
-/** Masks the credential's key in a text built from a response (e.g. a message in a 200 body). */
-export async function redactKey(ctx: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
-	const { secrets } = await readCredentials(ctx, itemIndex);
-	return redact(text, secrets);
 }

@@ -1,0 +1,53 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { redact } from './errors';
+
+/** The TikHub API credential as every node reads it: trimmed, checked, and its key kept secret. */
+
+export const TIKHUB_CREDENTIAL = 'tikHubApi';
+export const DEFAULT_BASE_URL = 'https://ai.tikhub.io';
+
+export interface TikHubCredentials {
+	baseUrl: string;
+	/** The key as saved and as sent (trimmed): both are masked in every message. */
+	secrets: string[];
+}
+
+/**
+ * The credential's base URL and key, trimmed as n8n's `authenticate` block trims the key.
+ * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
+ * before anything is sent.
+ */
+export async function readCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<TikHubCredentials> {
+	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+		TIKHUB_CREDENTIAL,
+		itemIndex,
+	);
+	const rawKey = String(credentials.apiKey ?? '');
+	const apiKey = rawKey.trim();
+	if (apiKey === '') {
+		throw new NodeOperationError(ctx.getNode(), 'The API key of the TikHub API credential is empty', {
+			itemIndex,
+			description: 'Open the TikHub API credential and paste your API key from the TikHub dashboard.',
+		});
+	}
+	const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The Base URL "${baseUrl}" of the TikHub API credential is not an http(s) URL`,
+			{
+				itemIndex,
+				description: `Open the TikHub API credential and set Base URL to a full URL with its scheme, e.g. ${DEFAULT_BASE_URL}.`,
+			},
+		);
+	}
+	return { baseUrl, secrets: [rawKey, apiKey] };
+}
+
+/** Masks the credential's key in a text built from a response (e.g. a message in a 200 body). */
+export async function redactKey(ctx: IExecuteFunctions, itemIndex: number, text: string): Promise<string> {
+	const { secrets } = await readCredentials(ctx, itemIndex);
+	return redact(text, secrets);
+}
