@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import type { FixtureItem } from './engine/stand-in-nodes';
 import { imageItem, png } from './fixtures';
 import { runEdit } from './harness';
-import { encodePng, startTikHubServer, TINY_JPEG, type TikHubServer } from './server';
+import { encodePng, TINY_JPEG, type TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 /** A PNG without an alpha channel (colour type 2): a mask like this marks nothing to edit. */
 function opaquePng(width: number, height: number): Buffer {

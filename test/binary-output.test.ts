@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { type BinaryMode, readBinary } from './engine';
 import { imageItem, png } from './fixtures';
 import { runEdit } from './harness';
-import { detectFormat, readImageSize, startTikHubServer, type TikHubServer } from './server';
+import { detectFormat, readImageSize, type TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const formats = [
 	{ outputFormat: 'png', mimeType: 'image/png', extension: 'png' },

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const items = (count: number) =>
 	Array.from({ length: count }, (_, index) => imageItem(undefined, { prompt: `item ${index}` }));

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import type { FixtureItem } from './engine/stand-in-nodes';
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 /** Five items: #1 has no image (caught locally), #3 asks for a size TikHub rejects (400). */
 const batch: FixtureItem[] = [

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { testCredential } from './engine/credential-test';
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const parameters = { model: 'gpt-image-2', prompt: 'add a hat' };
 

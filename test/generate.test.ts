@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { readBinary } from './engine';
 import { runGenerate } from './harness';
 import { expectNoSecret } from './secrets';
-import { detectFormat, readImageSize, startTikHubServer, type TikHubServer } from './server';
+import { detectFormat, readImageSize, type TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const prompt = 'a bottle of olive oil on a marble table';
 const oneItem = [{ json: {} }];

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { testCredential } from './engine/credential-test';
 import { imageItem, png } from './fixtures';
 import { EDIT_NODE, runEdit } from './harness';
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 /**
  * The failures an adversarial review found in production-shaped flows (issue 11), one
@@ -14,11 +15,7 @@ import { startTikHubServer, type TikHubServer } from './server';
  */
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const parameters = { model: 'gpt-image-2', prompt: 'add a hat' };
 const passThrough = { kind: 'delay', ms: 0 } as const; // consumes a fault slot, then answers normally

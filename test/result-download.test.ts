@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { readBinary } from './engine';
 import { imageItem, png } from './fixtures';
 import { runEdit } from './harness';
-import { detectFormat, startTikHubServer, type TikHubServer } from './server';
+import { detectFormat, type TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
+useServer((started) => (server = started));
 /** Another origin, standing in for a CDN or storage bucket that hosts result images. */
 let cdn: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-	cdn = await startTikHubServer({ apiKey: 'cdn-key' });
-});
-beforeEach(() => {
-	server.reset();
-	cdn.reset();
-});
-afterAll(async () => {
-	await server.close();
-	await cdn.close();
-});
+useServer((started) => (cdn = started), { apiKey: 'cdn-key' });
 
 /** Puts a WebP on the CDN and returns its URL. */
 async function fileOnCdn(): Promise<string> {

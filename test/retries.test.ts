@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { imageItem } from './fixtures';
 import { runEdit } from './harness';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 import { expectNoSecret } from './secrets';
 
 let server: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-});
-beforeEach(() => server.reset());
-afterAll(async () => await server.close());
+useServer((started) => (server = started));
 
 const edit = (options: Record<string, unknown> = {}) =>
 	runEdit(server, { parameters: { model: 'gpt-image-2', prompt: 'x', options }, items: [imageItem()] });

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import { describe, test } from '@jest/globals';
 
 import { png } from './fixtures';
 import { runEdit } from './harness';
 import { expectNoSecret } from './secrets';
-import { startTikHubServer, TINY_JPEG, type TikHubServer } from './server';
+import { TINY_JPEG, type TikHubServer } from './server';
+import { useServer } from './server/lifecycle';
 
 let server: TikHubServer;
+useServer((started) => (server = started));
 /** Another origin, standing in for the web host or bucket the images live on. */
 let cdn: TikHubServer;
-beforeAll(async () => {
-	server = await startTikHubServer();
-	cdn = await startTikHubServer({ apiKey: 'cdn-key' });
-});
-beforeEach(() => {
-	server.reset();
-	cdn.reset();
-});
-afterAll(async () => {
-	await server.close();
-	await cdn.close();
-});
+useServer((started) => (cdn = started), { apiKey: 'cdn-key' });
 
 const edit = (parameters: Record<string, unknown>) => ({
 	model: 'gpt-image-2',

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
@@ -7,7 +6,7 @@ import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from '
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import { png } from './fixtures';
 import { nodeWorkflow, type OnError } from './harness';
-import { startTikHubServer, type TikHubServer } from './server';
+import type { TikHubServer } from './server';
 
 /**
  * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" (harness.ts's
@@ -43,16 +42,7 @@ export interface VideoResult {
 	result: RunResult;
 }
 
-/** Starts the stand-in server for the test file and resets it before each test. */
-export function useServer(started: (server: TikHubServer) => void): void {
-	let server: TikHubServer;
-	beforeAll(async () => {
-		server = await startTikHubServer();
-		started(server);
-	});
-	beforeEach(() => server.reset());
-	afterAll(async () => await server.close());
-}
+export { useServer } from './server/lifecycle';
 
 /** The create calls the server saw, in order. */
 export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'POST');
