@@ -1,8 +1,10 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
-import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node';
-import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node';
+// `.ts` spelled out: without it, Node's resolver (scripts run with tsx) finds the codex file
+// <Node>.node.json beside the node first.
+import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node.ts';
+import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node.ts';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import type { TikHubServer } from './server';

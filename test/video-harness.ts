@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
-import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
+import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node.ts';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from './engine';
 import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
 import { png } from './fixtures';

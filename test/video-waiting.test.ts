@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node';
+import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node.ts';
 import { expectNoSecret } from './secrets';
 import type { TikHubServer } from './server';
 import { FAST, runVideo, statusChecks, useServer } from './video-harness';
