@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { checkImageFields, readImageParameters, throwIfProblem } from '../shared/image-fields';
+import { checkImageFields, readImageParameters } from '../shared/image-fields';
 import { buildImageItems, type ImagesResponse } from '../shared/image-results';
 import type { ItemJob } from '../shared/item-loop';
+import { throwIfProblem } from '../shared/problems';
 import { callTikHub } from '../shared/transport';
 import { buildEditForm } from './request';
 import { loadImages, readImageSources } from './sources';

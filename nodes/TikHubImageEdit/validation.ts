@@ -1,5 +1,6 @@
 import { IMAGE_MODELS } from '../shared/image-descriptions';
-import type { ImageFields, Problem } from '../shared/image-fields';
+import type { ImageFields } from '../shared/image-fields';
+import type { Problem } from '../shared/problems';
 import type { InputImage } from '../shared/input-images';
 import type { ImageSources } from './sources';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Problem } from '../shared/image-fields';
+import type { Problem } from '../shared/problems';
 import { number, readRequestPolicy, text } from '../shared/parameters';
 import type { RequestPolicy } from '../shared/transport';
 import { kling } from './providers/kling';

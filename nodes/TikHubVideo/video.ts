@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { throwIfProblem } from '../shared/image-fields';
+import { throwIfProblem } from '../shared/problems';
 import { inspectBinaryImage, readImageBytes, type InputImage } from '../shared/input-images';
 import type { ItemJob } from '../shared/item-loop';
 import { redactKey } from '../shared/credentials';

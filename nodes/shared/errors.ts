@@ -5,7 +5,7 @@
 
 const MAX_MESSAGE_LENGTH = 300;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { number, readRequestPolicy, text } from './parameters';
+import { isWholeNumberIn, type Problem } from './problems';
 import type { RequestPolicy } from './transport';
 
 /**
@@ -77,25 +77,7 @@ export function readImageParameters(ctx: IExecuteFunctions, itemIndex: number): 
 	return { fields, output, policy: readRequestPolicy(options), options };
 }
 
-/** A problem found before sending: what is wrong, and what to do about it. */
-export interface Problem {
-	message: string;
-	description?: string;
-}
-
-export function throwIfProblem(ctx: IExecuteFunctions, itemIndex: number, problem?: Problem): void {
-	if (!problem) return;
-	throw new NodeOperationError(ctx.getNode(), problem.message, {
-		itemIndex,
-		description: problem.description,
-	});
-}
-
 const MAX_PROMPT_CHARACTERS = 32_000;
-
-function isWholeNumberIn(value: number, min: number, max: number): boolean {
-	return Number.isInteger(value) && value >= min && value <= max;
-}
 
 /** Checks what TikHub would reject in the shared fields, before a request (and credits) is spent. */
 export function checkImageFields(fields: ImageFields): Problem | undefined {

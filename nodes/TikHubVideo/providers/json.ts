@@ -1,13 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+export { isRecord } from '../../shared/errors';
+export { isWholeNumberIn as whole } from '../../shared/problems';
+
 /**
  * Reading the providers' JSON answers without trusting their shape: a value is taken only when
  * it has the expected type, so an odd answer gives "not reported" rather than a crash.
  */
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function stringOf(value: unknown): string | undefined {
 	if (typeof value === 'string' && value.trim() !== '') return value.trim();
@@ -24,11 +23,6 @@ export function numberOf(value: unknown): number | undefined {
 /** Drops the keys whose value is undefined, so "not set" is not sent or shown. */
 export function defined(object: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-}
-
-/** A whole number within limits (for checking the fields before sending). */
-export function whole(value: number | undefined, min: number, max: number): boolean {
-	return value !== undefined && Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** A provider's timestamp (Seedance: seconds, Kling: milliseconds) as an ISO date. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Problem } from '../../shared/image-fields';
+import type { Problem } from '../../shared/problems';
 import type { ImageInfo } from '../../shared/image-info';
 
 /**
