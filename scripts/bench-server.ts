@@ -2,7 +2,7 @@
  * The TikHub-compatible server in its own process, so the benchmark's memory figures are the
  * node's alone. Prints its base URL and key as one JSON line, then serves until killed.
  */
-import { startTikHubServer } from '../test/server';
+import { startTikHubServer } from '../harness/server';
 
 void (async () => {
 	const server = await startTikHubServer();

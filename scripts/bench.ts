@@ -16,12 +16,12 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deflateSync } from 'node:zlib';
 
-import { DEFAULT_CONCURRENCY } from '../nodes/shared/parameters';
-import { runWorkflow } from '../test/engine';
-import { registerFixture } from '../test/engine/stand-in-nodes';
-import { png } from '../test/fixtures';
-import { editWorkflow } from '../test/harness';
-import { PNG_SIGNATURE, pngChunk } from '../test/server';
+import { DEFAULT_CONCURRENCY } from '../nodes/shared/items/parameters';
+import { runWorkflow } from '../harness/engine';
+import { registerFixture } from '../harness/engine/stand-in-nodes';
+import { png } from '../harness/fixtures';
+import { editWorkflow } from '../harness/workflows';
+import { PNG_SIGNATURE, pngChunk } from '../harness/server';
 import { loadBuiltPackage } from './built-package';
 
 const root = resolve(__dirname, '..');

@@ -3,8 +3,8 @@ import { join, relative, resolve } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import type { EngineSetup } from '../test/engine';
-import { readImageSize } from '../test/server';
+import type { EngineSetup } from '../harness/engine';
+import { readImageSize } from '../harness/server';
 
 /** The package as n8n loads it: the files listed under "n8n" in package.json, from dist/. */
 

@@ -9,8 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { type RunResult, runWorkflow } from '../test/engine';
-import { startTikHubServer, type TikHubServer } from '../test/server';
+import { type RunResult, runWorkflow } from '../harness/engine';
+import { startTikHubServer, type TikHubServer } from '../harness/server';
 import { describeFile, loadBuiltPackage } from './built-package';
 import { exampleFile, loadExampleWorkflow, REPO_ROOT } from './example-workflow';
 

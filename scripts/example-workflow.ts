@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import type { WorkflowJson } from '../test/engine';
+import type { WorkflowJson } from '../harness/engine';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import type { FixtureItem } from './engine/stand-in-nodes';
-import { imageItem, png } from './fixtures';
-import { runEdit } from './harness';
-import { encodePng, TINY_JPEG, type TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import type { FixtureItem } from '../harness/engine/stand-in-nodes';
+import { imageItem, png } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
+import { encodePng, TINY_JPEG, type TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from '@jest/globals';
 
-import { type BinaryMode, readBinary } from './engine';
-import { imageItem, png } from './fixtures';
-import { runEdit } from './harness';
-import { detectFormat, readImageSize, type TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { type BinaryMode, readBinary } from '../harness/engine';
+import { imageItem, png } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
+import { detectFormat, readImageSize, type TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

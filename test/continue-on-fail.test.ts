@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import type { FixtureItem } from './engine/stand-in-nodes';
-import { imageItem } from './fixtures';
-import { runEdit } from './harness';
+import type { FixtureItem } from '../harness/engine/stand-in-nodes';
+import { imageItem } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
 import { expectNoSecret } from './secrets';
-import type { TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import type { TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
-import { testCredential } from './engine/credential-test';
-import { imageItem } from './fixtures';
-import { runEdit } from './harness';
-import type { TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { testCredential } from '../harness/engine/credential-test';
+import { imageItem } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
+import type { TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

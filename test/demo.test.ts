@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { detectFormat, readImageSize } from './server';
+import { detectFormat, readImageSize } from '../harness/server';
 
 const root = join(__dirname, '..');
 

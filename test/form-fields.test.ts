@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { imageItem, png } from './fixtures';
-import { runEdit } from './harness';
-import type { TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { imageItem, png } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
+import type { TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

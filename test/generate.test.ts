@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from './engine';
-import { runGenerate } from './harness';
+import { readBinary } from '../harness/engine';
+import { runGenerate } from '../harness/workflows';
 import { expectNoSecret } from './secrets';
-import { detectFormat, readImageSize, type TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { detectFormat, readImageSize, type TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
-import { testCredential } from './engine/credential-test';
-import { imageItem, png } from './fixtures';
-import { EDIT_NODE, runEdit } from './harness';
+import { testCredential } from '../harness/engine/credential-test';
+import { imageItem, png } from '../harness/fixtures';
+import { EDIT_NODE, runEdit } from '../harness/workflows';
 import { expectNoSecret } from './secrets';
-import type { TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import type { TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 /**
  * The failures an adversarial review found in production-shaped flows (issue 11), one

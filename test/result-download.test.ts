@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from './engine';
-import { imageItem, png } from './fixtures';
-import { runEdit } from './harness';
-import { detectFormat, type TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { readBinary } from '../harness/engine';
+import { imageItem, png } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
+import { detectFormat, type TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

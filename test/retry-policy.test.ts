@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { clip, extractApiMessage, redact } from '../nodes/shared/errors';
-import { backoffDelayMs, parseRetryAfterMs } from '../nodes/shared/retry';
+import { clip, extractApiMessage, redact } from '../nodes/shared/http/error-messages';
+import { backoffDelayMs, parseRetryAfterMs } from '../nodes/shared/http/retry-policy';
 
 // Small units of the transport; the engine tests prove them end to end.
 describe('retry policy', () => {

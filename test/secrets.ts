@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 
-import { logLines } from './engine';
-import type { runEdit } from './harness';
-import type { TikHubServer } from './server';
+import { logLines } from '../harness/engine';
+import type { runEdit } from '../harness/workflows';
+import type { TikHubServer } from '../harness/server';
 
 /**
  * Fails when an API key shows up in what a run left behind: the execution's error (message,

@@ -11,7 +11,7 @@ import {
 	TINY_JPEG,
 	TINY_WEBP,
 	type TikHubServer,
-} from './server/index';
+} from '../harness/server/index';
 
 interface EditBody {
 	created: number;

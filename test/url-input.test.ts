@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { png } from './fixtures';
-import { runEdit } from './harness';
+import { png } from '../harness/fixtures';
+import { runEdit } from '../harness/workflows';
 import { expectNoSecret } from './secrets';
-import { TINY_JPEG, type TikHubServer } from './server';
-import { useServer } from './server/lifecycle';
+import { TINY_JPEG, type TikHubServer } from '../harness/server';
+import { useServer } from './use-server';
 
 let server: TikHubServer;
 useServer((started) => (server = started));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { expectNoSecret } from './secrets';
-import { TINY_WEBP, type TikHubServer } from './server';
+import { TINY_WEBP, type TikHubServer } from '../harness/server';
 import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;

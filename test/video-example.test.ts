@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from '@jest/globals';
 
 import { loadExampleWorkflow } from '../scripts/example-workflow';
-import { runWorkflow } from './engine';
-import { readMp4Boxes, startTikHubServer, type TikHubServer } from './server';
+import { runWorkflow } from '../harness/engine';
+import { readMp4Boxes, startTikHubServer, type TikHubServer } from '../harness/server';
 import { videoSetup } from './video-harness';
 
 let server: TikHubServer;

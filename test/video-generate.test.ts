@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from './engine';
+import { readBinary } from '../harness/engine';
 import { expectNoSecret } from './secrets';
-import { readMp4Boxes, readMp4Duration, TINY_JPEG, type TikHubServer } from './server';
+import { readMp4Boxes, readMp4Duration, TINY_JPEG, type TikHubServer } from '../harness/server';
 import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
 let server: TikHubServer;

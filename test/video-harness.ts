@@ -2,11 +2,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node.ts';
-import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from './engine';
-import { type FixtureItem, registerFixture } from './engine/stand-in-nodes';
-import { png } from './fixtures';
-import { nodeWorkflow, type OnError } from './harness';
-import type { TikHubServer } from './server';
+import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from '../harness/engine';
+import { type FixtureItem, registerFixture } from '../harness/engine/stand-in-nodes';
+import { png } from '../harness/fixtures';
+import { nodeWorkflow, type OnError } from '../harness/workflows';
+import type { TikHubServer } from '../harness/server';
 
 /**
  * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" (harness.ts's
@@ -42,7 +42,7 @@ export interface VideoResult {
 	result: RunResult;
 }
 
-export { useServer } from './server/lifecycle';
+export { useServer } from './use-server';
 
 /** The create calls the server saw, in order. */
 export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'POST');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from './engine';
+import { readBinary } from '../harness/engine';
 import { expectNoSecret } from './secrets';
-import type { TikHubServer } from './server';
+import type { TikHubServer } from '../harness/server';
 import { frameItem, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;

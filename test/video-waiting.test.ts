@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node.ts';
 import { expectNoSecret } from './secrets';
-import type { TikHubServer } from './server';
+import type { TikHubServer } from '../harness/server';
 import { FAST, runVideo, statusChecks, useServer } from './video-harness';
 
 let server: TikHubServer;

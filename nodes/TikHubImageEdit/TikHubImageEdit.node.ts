@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/item-loop';
+import { runItems } from '../shared/items/item-loop';
 import { imageEditProperties } from './description';
 import { prepareEdit } from './edit';
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { imageOptions, modelProperty, promptProperty } from '../shared/image-descriptions';
+import { imageOptions, modelProperty, promptProperty } from '../shared/images/descriptions';
 
 /**
  * The edit node's fields: the shared image fields plus where the images come from (binary

@@ -1,5 +1,5 @@
-import { IMAGE_API_FIELDS, type ImageFields } from '../shared/image-fields';
-import type { InputImage } from '../shared/input-images';
+import { IMAGE_API_FIELDS, type ImageFields } from '../shared/images/fields';
+import type { InputImage } from '../shared/media/input-images';
 
 /**
  * The multipart form of POST /v1/images/edits. One image goes as `image`; several as repeated

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { text } from '../shared/parameters';
-import { fetchUrlImage, inspectBinaryImage, type InputImage } from '../shared/input-images';
-import type { RequestPolicy } from '../shared/transport';
+import { text } from '../shared/items/parameters';
+import { fetchUrlImage, inspectBinaryImage, type InputImage } from '../shared/media/input-images';
+import type { RequestPolicy } from '../shared/http/transport';
 
 /** Where the edit node's images and mask come from: binary fields of the item, or URLs. */
 export interface ImageSources {

@@ -1,7 +1,7 @@
-import { IMAGE_MODELS } from '../shared/image-descriptions';
-import type { ImageFields } from '../shared/image-fields';
-import type { Problem } from '../shared/problems';
-import type { InputImage } from '../shared/input-images';
+import { IMAGE_MODELS } from '../shared/images/descriptions';
+import type { ImageFields } from '../shared/images/fields';
+import type { Problem } from '../shared/items/problems';
+import type { InputImage } from '../shared/media/input-images';
 import type { ImageSources } from './sources';
 
 /**

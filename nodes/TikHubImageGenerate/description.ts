@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { imageOptions, modelProperty, promptProperty } from '../shared/image-descriptions';
+import { imageOptions, modelProperty, promptProperty } from '../shared/images/descriptions';
 
 /**
  * The generate node's fields: the shared image fields plus `moderation`. Each sets the JSON

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { checkImageFields, readImageParameters } from '../shared/image-fields';
-import { buildImageItems, type ImagesResponse } from '../shared/image-results';
-import type { ItemJob } from '../shared/item-loop';
-import { throwIfProblem } from '../shared/problems';
-import { callTikHub } from '../shared/transport';
+import { checkImageFields, readImageParameters } from '../shared/images/fields';
+import { buildImageItems, type ImagesResponse } from '../shared/images/results';
+import type { ItemJob } from '../shared/items/item-loop';
+import { throwIfProblem } from '../shared/items/problems';
+import { callTikHub } from '../shared/http/transport';
 import { buildGenerateBody } from './request';
 
 /**

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../shared/run-options';
+import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../shared/items/run-options';
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Problem } from '../shared/problems';
-import { number, readRequestPolicy, text } from '../shared/parameters';
-import type { RequestPolicy } from '../shared/transport';
+import type { Problem } from '../shared/items/problems';
+import { number, readRequestPolicy, text } from '../shared/items/parameters';
+import type { RequestPolicy } from '../shared/http/transport';
 import { kling } from './providers/kling';
 import { seedance } from './providers/seedance';
 import type { ProviderName, TaskKind, VideoProvider, VideoRequest } from './providers/types';

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { clip } from '../shared/errors';
-import { redactKey } from '../shared/credentials';
-import { downloadFile, type RequestPolicy } from '../shared/transport';
+import { clip } from '../shared/http/error-messages';
+import { redactKey } from '../shared/http/credentials';
+import { downloadFile } from '../shared/http/download';
+import type { RequestPolicy } from '../shared/http/transport';
 import type { ProviderName, TaskState, VideoRequest } from './providers/types';
 
 /**

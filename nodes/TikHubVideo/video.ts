@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { throwIfProblem } from '../shared/problems';
-import { inspectBinaryImage, readImageBytes, type InputImage } from '../shared/input-images';
-import type { ItemJob } from '../shared/item-loop';
-import { redactKey } from '../shared/credentials';
-import { callTikHub, type RequestPolicy } from '../shared/transport';
+import { throwIfProblem } from '../shared/items/problems';
+import { inspectBinaryImage, readImageBytes, type InputImage } from '../shared/media/input-images';
+import type { ItemJob } from '../shared/items/item-loop';
+import { redactKey } from '../shared/http/credentials';
+import { callTikHub, type RequestPolicy } from '../shared/http/transport';
 import { checkParameters, readVideoParameters, type VideoParameters } from './fields';
 import { AnswerError, type FirstFrame, type TaskKind, type TaskState } from './providers/types';
 import { apiError, failedTaskError, statusItem, taskJson, videoItem, type TaskContext } from './results';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { sleepUnlessAborted } from '../shared/backoff-gate';
-import { RETRYABLE_STATUSES } from '../shared/retry';
+import { sleepUnlessAborted } from '../shared/http/backoff-gate';
+import { RETRYABLE_STATUSES } from '../shared/http/retry-policy';
 import type { Waiting } from './fields';
 import type { TaskState } from './providers/types';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { RecordedRequest } from '../../test/server';
+import type { RecordedRequest } from '../../harness/server';
 import {
 	checkEditRequest,
 	checkExecution,

@@ -2,7 +2,7 @@
 // the Community Nodes panel would, import the workflows of cases.ts and a credential pointing
 // at the local TikHub server, run each with `n8n execute`, and check what came out.
 // E2E_N8N_VERSIONS=1|2|1,2 picks the n8n lines; E2E_KEEP=1 keeps the temp folders.
-import { startTikHubServer } from '../../test/server';
+import { startTikHubServer } from '../../harness/server';
 import { CASES, type E2eCase } from './cases';
 import { parseRawOutput } from './checks';
 import { makeWorkspace } from './fixtures';

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startTikHubServer } from '../../test/server';
+import { startTikHubServer } from '../../harness/server';
 import { launchChromium, type Browser, type Page } from './browser';
 import { makeWorkspace, TIKHUB_NODE } from './fixtures';
 import { ensureN8n, LINES, nodeRuntime } from './install-n8n';

@@ -1,5 +1,5 @@
 // The checks of the queue-mode proof. Each returns the problems it found (none: passed).
-import { PNG_SIGNATURE, readImageSize, type RecordedRequest } from '../../test/server';
+import { PNG_SIGNATURE, readImageSize, type RecordedRequest } from '../../harness/server';
 import { executionIdsInLog, firstItem, readBinary, type Execution } from './results';
 import type { Postgres } from './services';
 import { sizeText, type WebhookRequest } from './traffic';

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
-import { startTikHubServer, type TikHubServer } from '../../test/server';
+import { startTikHubServer, type TikHubServer } from '../../harness/server';
 import { ensureN8n, LINES, nodeRuntime } from '../e2e/install-n8n';
 import { n8nCommandOk, notableLogLines, type N8nApp } from '../e2e/n8n';
 import { buildAndPack } from '../e2e/package';

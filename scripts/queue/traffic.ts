@@ -1,8 +1,8 @@
 // The requests sent to the main's production webhook, all at once: request n posts a PNG of
 // its own size as the body and asks for an output size of its own, so every execution's
 // input and output can be told apart and checked byte for byte and pixel for pixel.
-import { encodePng } from '../../test/server';
-import type { ImageSize } from '../../test/server/images';
+import { encodePng } from '../../harness/server';
+import type { ImageSize } from '../../harness/server/images';
 
 export interface WebhookRequest {
 	n: number;

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export { isRecord } from '../../shared/errors';
-export { isWholeNumberIn as whole } from '../../shared/problems';
+export { isRecord } from '../../shared/http/error-messages';
+export { isWholeNumberIn as whole } from '../../shared/items/problems';
 
 /**
  * Reading the providers' JSON answers without trusting their shape: a value is taken only when

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Problem } from '../../shared/problems';
-import type { ImageInfo } from '../../shared/image-info';
+import type { Problem } from '../../shared/items/problems';
+import type { ImageInfo } from '../../shared/media/image-info';
 
 /**
  * What the node asks of a video provider behind TikHub: how to create a task from the node's

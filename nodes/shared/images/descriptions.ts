@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from './parameters';
-import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from './run-options';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../items/parameters';
+import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../items/run-options';
 
 /**
  * The fields the image nodes share. Each comment names the API field the parameter fills

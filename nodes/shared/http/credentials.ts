@@ -1,7 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, ISupplyDataFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { redact } from './errors';
+import { redact } from './error-messages';
 
 /** The TikHub API credential as every node reads it: trimmed, checked, and its key kept secret. */
 
@@ -19,7 +19,10 @@ export interface TikHubCredentials {
  * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
  * before anything is sent.
  */
-export async function readCredentials(ctx: IExecuteFunctions, itemIndex: number): Promise<TikHubCredentials> {
+/** Any node context that can read the credential: an item's execution, a model list, a sub-node. */
+export type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | ISupplyDataFunctions;
+
+export async function readCredentials(ctx: CredentialContext, itemIndex: number): Promise<TikHubCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		TIKHUB_CREDENTIAL,
 		itemIndex,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { RequestPolicy } from './transport';
+import type { RequestPolicy } from '../http/transport';
 
 /**
  * Reading node parameters the same way in every TikHub node: what counts as "not set",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 
-import { startTikHubServer, type TikHubServer } from './index';
+import { startTikHubServer, type TikHubServer } from '../harness/server/index';
 
 /**
  * Starts a TikHub-compatible server for the test file, resets it before each test and closes

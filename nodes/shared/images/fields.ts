@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { number, readRequestPolicy, text } from './parameters';
-import { isWholeNumberIn, type Problem } from './problems';
-import type { RequestPolicy } from './transport';
+import { number, readRequestPolicy, text } from '../items/parameters';
+import { isWholeNumberIn, type Problem } from '../items/problems';
+import type { RequestPolicy } from '../http/transport';
 
 /**
  * The fields the image endpoints share (POST /v1/images/generations and /v1/images/edits take

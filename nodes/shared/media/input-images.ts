@@ -2,7 +2,8 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
-import { downloadFile, type RequestPolicy } from './transport';
+import { downloadFile } from '../http/download';
+import type { RequestPolicy } from '../http/transport';
 
 /**
  * Images going in: from an input item's binary field (read through n8n's helpers, so the

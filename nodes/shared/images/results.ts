@@ -1,11 +1,12 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { clip, extractApiMessage } from './errors';
-import type { ImageFields, ImageOutput } from './image-fields';
-import { readImageInfo, type ImageInfo } from './image-info';
-import { redactKey } from './credentials';
-import { downloadFile, type RequestPolicy } from './transport';
+import { clip, extractApiMessage } from '../http/error-messages';
+import type { ImageFields, ImageOutput } from './fields';
+import { readImageInfo, type ImageInfo } from '../media/image-info';
+import { redactKey } from '../http/credentials';
+import { downloadFile } from '../http/download';
+import type { RequestPolicy } from '../http/transport';
 
 /**
  * An images response (generations and edits answer alike) -> output items: each returned

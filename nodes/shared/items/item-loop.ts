@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { BackoffGate } from './backoff-gate';
+import { BackoffGate } from '../http/backoff-gate';
 import { readConcurrency } from './parameters';
 import { runPool } from './pool';
 

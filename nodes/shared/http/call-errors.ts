@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { clip, extractApiMessage, hintForStatus, redact } from './errors';
-import { MAX_RETRY_AFTER_MS } from './retry';
+import { clip, extractApiMessage, hintForStatus, redact } from './error-messages';
+import { MAX_RETRY_AFTER_MS } from './retry-policy';
 
 /**
  * The errors a failed TikHub call ends in, worded for the person reading them in n8n: what

@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { downloadError, type DownloadTarget } from './call-errors';
+import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
+import { clip, redact } from './error-messages';
+import { sendWithRetries, type RequestPolicy } from './transport';
+
+export type { DownloadTarget } from './call-errors';
+
+/** Hops followed at most when a download redirects. */
+const MAX_DOWNLOAD_REDIRECTS = 5;
+
+/**
+ * Downloads a file by URL (a result TikHub returned, or an input image a user gave).
+ * The key is sent only to TikHub's own host: a URL on another host (a CDN, a storage bucket)
+ * is fetched without it. Redirects are followed here, one hop at a time, so a redirect from
+ * TikHub to another host cannot carry the key along.
+ */
+export async function downloadFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	url: string,
+	policy: RequestPolicy,
+	target: DownloadTarget,
+): Promise<{ bytes: Buffer; contentType?: string }> {
+	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
+	const signal = ctx.getExecutionCancelSignal?.();
+	if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+		throw downloadError(ctx, itemIndex, target, `"${clip(redact(url, secrets), 120)}" is not a complete http(s) URL`);
+	}
+	let current = url;
+	for (let hop = 0; ; hop++) {
+		const options: IHttpRequestOptions = {
+			method: 'GET',
+			url: current,
+			encoding: 'arraybuffer',
+			timeout: policy.timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			abortSignal: signal,
+		};
+		const withKey = sameOrigin(current, baseUrl);
+		const response = await sendWithRetries(
+			ctx,
+			itemIndex,
+			policy,
+			secrets,
+			async () =>
+				(withKey
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
+					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
+			target,
+		);
+		const location = response.headers.location;
+		if (response.statusCode >= 300 && typeof location === 'string' && hop < MAX_DOWNLOAD_REDIRECTS) {
+			current = new URL(location, current).toString();
+			continue;
+		}
+		if (response.statusCode >= 300) {
+			throw downloadError(ctx, itemIndex, target, `HTTP ${response.statusCode}`, response.statusCode);
+		}
+		const contentType = response.headers['content-type'];
+		return {
+			bytes: Buffer.from(response.body as ArrayBuffer),
+			contentType: typeof contentType === 'string' ? contentType : undefined,
+		};
+	}
+}
+
+function sameOrigin(url: string, baseUrl: string): boolean {
+	try {
+		return new URL(url).origin === new URL(baseUrl).origin;
+	} catch {
+		return false;
+	}
+}
