@@ -1,0 +1,21 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Base64 file data from an answer (an image's `b64_json`, a Veo video's `bytesBase64Encoded`,
+ * also as a `data:<type>;base64,` URL) into n8n's binary data store, where filesystem, S3 and
+ * database modes keep it. One place, so that every node decodes large answers the same way.
+ */
+export async function binaryFromBase64(
+	ctx: IExecuteFunctions,
+	base64: string,
+	fileName: string,
+	mimeType: string,
+): Promise<IBinaryData> {
+	return await ctx.helpers.prepareBinaryData(decodeBase64(base64), fileName, mimeType);
+}
+
+/** The bytes of base64 text or of a base64 `data:` URL (the part after the comma). */
+export function decodeBase64(text: string): Buffer {
+	const comma = text.startsWith('data:') ? text.indexOf(',') : -1;
+	return Buffer.from(comma >= 0 ? text.slice(comma + 1) : text, 'base64');
+}
