@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { createChatApi, MODELS, sendChatAnswer, type ChatApi } from './chat/index';
 import { answerEdit } from './edits';
 import { answerGenerate } from './generations';
 import { answerFault, type Fault } from './faults';
@@ -22,7 +23,7 @@ export interface TikHubServer {
 	apiKey: string;
 	/** Every API request (/v1/*, /seedance/*, /kling/*), including 401s, in arrival order. */
 	requests: RecordedRequest[];
-	/** Queues faults; each POST /v1/images/edits or /generations consumes the next one. */
+	/** Queues faults; each POST /v1/images/edits or /generations, and each chat request, consumes the next one. */
 	fail(...faults: Fault[]): void;
 	/** Every image request waits this long before answering. */
 	latencyMs: number;
@@ -36,6 +37,8 @@ export interface TikHubServer {
 	host(bytes: Buffer, ext: string, contentType: string): string;
 	/** Seedance and Kling video tasks (/seedance/…, /kling/…): scripts, tasks, requests. */
 	videos: VideoApi;
+	/** The chat endpoints (chat completions, responses, messages, generateContent): `chat.replies` scripts answers. */
+	chat: ChatApi;
 	/** Clears requests, faults, counters and latency. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, keep-alive ones too. */
@@ -43,14 +46,6 @@ export interface TikHubServer {
 }
 
 const DEFAULT_API_KEY = 'test-key-0123456789';
-
-const MODELS = {
-	object: 'list',
-	data: [
-		{ id: 'gpt-image-2', object: 'model' },
-		{ id: 'gpt-image-2-vip', object: 'model' },
-	],
-};
 
 function unauthorized(authorization: string | undefined) {
 	const match = /^Bearer\s+(.*)$/i.exec(authorization ?? '');
@@ -116,6 +111,19 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		sendJson(res, answer.status, answer.body);
 	};
 
+	// The chat endpoints: like the image ones (faults, latency, in flight), with each family's auth.
+	const handleChat = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+		const signal = track(res);
+		const body = await readBody(req);
+		const recorded = await recordRequest(req, path, body);
+		server.requests.push(recorded);
+		const fault = faults.shift();
+		if (fault && (await answerFault(fault, req, res, signal))) return;
+		if (!(await wait(server.latencyMs, signal))) return;
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		sendChatAnswer(res, chat.unauthorized(recorded, url) ?? chat.answer(recorded, url));
+	};
+
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {
 		const isImages = req.method === 'POST' && path in IMAGE_ENDPOINTS;
 		const signal = isImages ? track(res) : undefined;
@@ -145,6 +153,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		if (chat.matches(req.method ?? 'GET', path)) return handleChat(req, res, path);
 		if (path.startsWith('/v1/')) return handleApi(req, res, path);
 		if (await videos.handle(req, res, path)) return;
 		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(req, res, path.slice('/files/'.length));
@@ -155,6 +164,8 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		}
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
+
+	const chat = createChatApi({ apiKey: () => apiKey, openAiUnauthorized: unauthorized });
 
 	const http = createServer((req, res) => {
 		handle(req, res).catch((error: unknown) => {
@@ -184,6 +195,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		fileRequests: 0,
 		fileAuthorizations: [],
 		videos,
+		chat,
 		fail(...more) {
 			faults.push(...more);
 		},
@@ -197,6 +209,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 			server.fileRequests = 0;
 			server.fileAuthorizations.length = 0;
 			videos.reset();
+			chat.reset();
 		},
 		async close() {
 			const closed = new Promise<void>((resolve) => http.close(() => resolve()));
