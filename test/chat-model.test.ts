@@ -1,9 +1,11 @@
-import { describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { passthroughEgressFilter } from '@n8n/backend-network/egress';
 import type { IDataObject, INode, ISupplyDataFunctions } from 'n8n-workflow';
 
+import type { TikHubServer } from '../harness/server';
 import { LmChatTikHub } from '../nodes/LmChatTikHub/LmChatTikHub.node';
 import { chatModelConfig } from '../nodes/LmChatTikHub/model-config';
+import { useServer } from './use-server';
 
 /**
  * TikHub Chat Model at unit level: its parameters become the SDK's OpenAI-compatible model
@@ -22,9 +24,22 @@ const node: INode = {
 	parameters: {},
 };
 
+/** What n8n's tracing of the model's calls wrote: the model node's input and output data, its AI events. */
+let traced: unknown[] = [];
+
 /** A supplyData context with the given parameters and credential (what the code under test reads). */
 function supplyContext(parameters: IDataObject, credentials: IDataObject = { apiKey: KEY, baseUrl: 'https://ai.tikhub.io' }) {
+	const record = (...args: unknown[]) => {
+		traced.push(args);
+		return { index: 0 };
+	};
 	const ctx = {
+		// n8n's LLM tracing shows each call as the model node's run (what the editor and the execution show).
+		addInputData: record,
+		addOutputData: record,
+		logAiEvent: record,
+		getNextRunIndex: () => 0,
+		setMetadata: () => {},
 		getNode: () => node,
 		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }) => {
 			const value = parameters[name];
@@ -44,7 +59,8 @@ const model = (value: string) => ({ __rl: true, mode: 'id', value });
 
 describe('TikHub Chat Model: parameters -> the SDK model config', () => {
 	test('with no options: <Base URL>/v1, the key, the model, Chat Completions, 300 s, 2 retries, nothing else', async () => {
-		const config = await chatModelConfig(supplyContext({ model: model('gpt-4o-mini') }), 0);
+		const { onFailedAttempt, ...config } = await chatModelConfig(supplyContext({ model: model('gpt-4o-mini') }), 0);
+		expect(typeof onFailedAttempt).toBe('function');
 		expect(config).toEqual({
 			type: 'openai',
 			baseUrl: 'https://ai.tikhub.io/v1',
@@ -150,5 +166,100 @@ describe('TikHub Chat Model: supplyData', () => {
 		expect(names.sort()).toEqual(
 			['frequencyPenalty', 'maxRetries', 'maxTokens', 'presencePenalty', 'reasoningEffort', 'temperature', 'timeout', 'topP', 'useResponsesApi'].sort(),
 		);
+	});
+});
+
+/** The parts of the SDK's (LangChain) chat model these tests call. */
+interface ChatModelLike {
+	invoke(input: string): Promise<{ content: unknown; tool_calls?: Array<{ name: string; args: Record<string, unknown> }> }>;
+	stream(input: string): Promise<AsyncIterable<{ content: unknown }>>;
+	bindTools(tools: unknown[]): ChatModelLike;
+}
+
+describe('TikHub Chat Model: the supplied model talks to TikHub (the stand-in server)', () => {
+	let server: TikHubServer;
+	useServer((s) => (server = s));
+
+	const supplied = async (parameters: IDataObject, apiKey = server.apiKey) => {
+		const ctx = supplyContext(parameters, { apiKey, baseUrl: server.baseUrl });
+		return (await new LmChatTikHub().supplyData.call(ctx, 0)).response as ChatModelLike;
+	};
+	const chatCalls = () => server.requests.filter((r) => r.path === '/v1/chat/completions');
+	beforeEach(() => {
+		traced = [];
+	});
+
+	test('an answer from POST /v1/chat/completions with the bearer key and only the options set', async () => {
+		const chat = await supplied({ model: model('gpt-4o-mini'), options: { temperature: 0.2, maxTokens: 300 } });
+		const answer = await chat.invoke('Name a colour');
+		expect(String(answer.content)).toContain('Name a colour');
+		const [call] = chatCalls();
+		expect(call.authorization).toBe(`Bearer ${server.apiKey}`);
+		expect(call.json).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 300 });
+		expect(call.json).not.toHaveProperty('stream', true);
+	});
+
+	test('streaming: stream: true SSE, the text arrives in pieces', async () => {
+		const chat = await supplied({ model: model('gpt-4o-mini') });
+		let text = '';
+		let pieces = 0;
+		for await (const chunk of await chat.stream('Tell me about olive oil')) {
+			text += String(chunk.content);
+			pieces++;
+		}
+		expect(text).toContain('Tell me about olive oil');
+		expect(pieces).toBeGreaterThan(1);
+		expect(chatCalls()[0].json).toMatchObject({ stream: true });
+	});
+
+	test('a reasoning model gets max_completion_tokens and reasoning_effort, as gpt-5 and o-series require', async () => {
+		const chat = await supplied({ model: model('gpt-5-mini'), options: { maxTokens: 500, reasoningEffort: 'low' } });
+		await chat.invoke('Think briefly');
+		const body = chatCalls()[0].json as IDataObject;
+		expect(body).toMatchObject({ model: 'gpt-5-mini', max_completion_tokens: 500, reasoning_effort: 'low' });
+		expect(body).not.toHaveProperty('max_tokens');
+	});
+
+	test('tools: the model asks for a tool call when offered one (what the AI Agent relies on)', async () => {
+		const chat = await supplied({ model: model('gpt-4o-mini') });
+		const tool = {
+			type: 'function',
+			function: {
+				name: 'TikHub_Image_Generate',
+				description: 'Creates an image',
+				parameters: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] },
+			},
+		};
+		const answer = await chat.bindTools([tool]).invoke('make a product shot of a teapot');
+		expect(answer.tool_calls?.[0]?.name).toBe('TikHub_Image_Generate');
+		expect(String(answer.tool_calls?.[0]?.args.prompt)).toContain('teapot');
+		const body = chatCalls()[0].json as { tools: Array<{ function: { strict?: unknown } }> };
+		// Never `strict: null` in the tool definition: OpenAI-compatible gateways may reject it.
+		expect(body.tools[0].function.strict ?? false).toBe(false);
+	});
+
+	test('Use Responses API: POST /v1/responses instead', async () => {
+		const chat = await supplied({ model: model('gpt-4.1'), options: { useResponsesApi: true } });
+		const answer = await chat.invoke('Hello there');
+		expect(JSON.stringify(answer.content)).toContain('Hello there');
+		expect(server.requests.map((r) => r.path)).toEqual(['/v1/responses']);
+	});
+
+	test('a wrong key: the call fails, and the error does not carry the key', async () => {
+		const wrongKey = 'sk-wrong-key-abcdef123456';
+		const chat = await supplied({ model: model('gpt-4o-mini'), options: { maxRetries: 0 } }, wrongKey);
+		const error = await chat.invoke('Hello').then(
+			() => undefined,
+			(e: unknown) => e as Error,
+		);
+		expect(error).toBeDefined();
+		expect(chatCalls()).toHaveLength(1);
+		const said = JSON.stringify({ message: error?.message, stack: error?.stack, ...error });
+		expect(said).toMatch(/401|Incorrect API key/);
+		expect(said).not.toContain(server.apiKey);
+		expect(said).not.toContain(wrongKey);
+		// What the model node's run shows in n8n (input, error output, AI events) has no key either.
+		expect(traced.length).toBeGreaterThan(0);
+		expect(JSON.stringify(traced)).not.toContain(wrongKey);
 	});
 });

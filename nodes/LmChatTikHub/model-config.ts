@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readCredentials } from '../shared/http/credentials';
 import { number, readRequestPolicy, text } from '../shared/items/parameters';
 import { REASONING_EFFORTS } from './description';
+import { redactErrorInPlace } from './redact-error';
 
 /**
  * The node's parameters as the SDK's OpenAI-compatible model config (`supplyModel(this,
@@ -32,6 +33,8 @@ export interface TikHubChatModelConfig {
 	maxRetries: number;
 	/** Off: OpenAI-compatible gateways may reject `strict: null` in tool definitions (as in n8n's own OpenAI node). */
 	supportsStrictToolCalling: boolean;
+	/** Called by the SDK with each failed call's error before n8n wraps it: masks the key in it. */
+	onFailedAttempt: (error: unknown) => void;
 }
 
 /** A number option within [min, max], or undefined when unset; a value outside fails naming the option. */
@@ -68,6 +71,7 @@ export async function chatModelConfig(ctx: ISupplyDataFunctions, itemIndex: numb
 		timeout: timeoutMs,
 		maxRetries,
 		supportsStrictToolCalling: false,
+		onFailedAttempt: (error) => redactErrorInPlace(error, secrets),
 	};
 	const temperature = ranged(ctx, options, 'temperature', 'Sampling Temperature', 0, 2, itemIndex);
 	if (temperature !== undefined) config.temperature = temperature;
