@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { passthroughEgressFilter } from '@n8n/backend-network/egress';
 import type { IDataObject, INode, ISupplyDataFunctions } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { TikHubServer } from '../harness/server';
 import { LmChatTikHub } from '../nodes/LmChatTikHub/LmChatTikHub.node';
@@ -130,6 +132,26 @@ describe('TikHub Chat Model: parameters -> the SDK model config', () => {
 		await expect(chatModelConfig(supplyContext({ model: model('gpt-4o') }, { apiKey: '   ' }), 0)).rejects.toThrow(
 			'The API key of the TikHub API credential is empty',
 		);
+	});
+});
+
+describe('examples/agent-product-shots.workflow.json', () => {
+	test('its Chat Model makes a valid model config, its tool asks for a URL and lets the model write the prompt', async () => {
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'agent-product-shots.workflow.json'), 'utf8')) as {
+			nodes: Array<{ name: string; type: string; typeVersion: number; parameters: IDataObject }>;
+			connections: Record<string, Record<string, Array<Array<{ node: string; type: string }>>>>;
+		};
+		const byType = (type: string) => workflow.nodes.find((n) => n.type === type)!;
+		const chatModel = byType('n8n-nodes-tikhub.lmChatTikHub');
+		const tool = byType('n8n-nodes-tikhub.tikHubImageGenerateTool');
+		const agent = byType('@n8n/n8n-nodes-langchain.agent');
+		const config = await chatModelConfig(supplyContext(chatModel.parameters), 0);
+		expect(config.model).toBe('gpt-4o-mini');
+		expect(String(tool.parameters.prompt)).toMatch(/\$fromAI\('prompt'/);
+		expect((tool.parameters.options as IDataObject).responseFormat).toBe('url');
+		expect(agent).toMatchObject({ typeVersion: 3.1, parameters: { promptType: 'define' } });
+		expect(workflow.connections[chatModel.name].ai_languageModel[0][0]).toEqual({ node: agent.name, type: 'ai_languageModel', index: 0 });
+		expect(workflow.connections[tool.name].ai_tool[0][0]).toEqual({ node: agent.name, type: 'ai_tool', index: 0 });
 	});
 });
 
