@@ -141,6 +141,7 @@ export const CASES: E2eCase[] = [
 		// case above runs), and the Chat Model fails only when it runs, saying which n8n it needs.
 		example: CHAIN,
 		majors: ['1'],
+		everyMode: true,
 		fails: true,
 		adapt: (workflow) => {
 			workflow.id = 'tikhubChatModelWithoutSdk';

@@ -96,7 +96,9 @@ async function runScenario(
 				if (testCase.served) {
 					const answer = await runServed(app, env, workflow.id, testCase.served);
 					log(`the webhook answered ${answer.status} (${answer.contentType}), ${answer.body.length} characters`);
-					for (const line of notableLogLines(answer.log)) log(`  n8n log: ${line.trim()}`);
+					// n8n start also reports its offline calls to api.n8n.io (templates, MCP registry): not ours.
+					const notable = notableLogLines(answer.log).filter((l) => !/^at |api\.n8n\.io|Strapi/.test(l));
+					for (const line of notable) log(`  n8n log: ${line}`);
 					const requests = server.requests.slice(before);
 					const output = answer.body + '\n' + answer.log;
 					problems.push(...testCase.check({ report: {}, outDir: workflow.outDir, requests, apiKey: server.apiKey, output, answer }));
