@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../shared/items/run-options';
+import { modelOptionsProperty } from '../shared/models/model-options';
+import {
+	concurrencyOption,
+	maxRetriesOption,
+	optionsCollection,
+	outputBinaryFieldOption,
+	timeoutOption,
+} from '../shared/items/run-options';
 
 /**
  * The audio node's fields, each next to the multipart form field of
@@ -26,20 +33,12 @@ export const audioProperties: INodeProperties[] = [
 		],
 		default: 'transcribe',
 	},
-	{
-		// form: model
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: [
-			{ name: 'Whisper 1', value: 'whisper-1', description: 'Every response format: subtitles and timestamps too' },
-			{ name: 'GPT-4o Transcribe', value: 'gpt-4o-transcribe', description: 'JSON or text answers only' },
-			{ name: 'GPT-4o Mini Transcribe', value: 'gpt-4o-mini-transcribe', description: 'JSON or text answers only' },
-		],
-		default: 'whisper-1',
-		description:
-			'The TikHub model to use. To use a model not listed here, switch this field to Expression and type its name.',
-	},
+	// form: model
+	modelOptionsProperty('whisper-1', [
+		['Whisper 1', 'whisper-1', 'Every response format: subtitles and timestamps too'],
+		['GPT-4o Transcribe', 'gpt-4o-transcribe', 'JSON or text answers only'],
+		['GPT-4o Mini Transcribe', 'gpt-4o-mini-transcribe', 'JSON or text answers only'],
+	]),
 	{
 		// form: file
 		displayName: 'Input Binary Field',
@@ -51,13 +50,7 @@ export const audioProperties: INodeProperties[] = [
 		description:
 			'Binary field of the input item with the audio: MP3, MP4/M4A, WAV, WebM, Ogg or FLAC, at most 25 MB',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	optionsCollection([
 			concurrencyOption(
 				AUDIO_DEFAULT_CONCURRENCY,
 				'How many input items are sent to TikHub at the same time. Each upload can be up to 25 MB; lower it if TikHub answers "rate limit" (429).',
@@ -72,9 +65,7 @@ export const audioProperties: INodeProperties[] = [
 				description:
 					'The language spoken, as an ISO-639-1 code (en, de, zh, …). Optional; giving it improves accuracy and speed.',
 			},
-			maxRetriesOption(
-				'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.',
-			),
+			maxRetriesOption(),
 			outputBinaryFieldOption(
 				'Binary field of the output item that receives the subtitle file (.srt or .vtt) with the SRT or VTT response formats',
 			),
@@ -134,6 +125,5 @@ export const audioProperties: INodeProperties[] = [
 				description:
 					'Which timestamps to get: per segment, per word, or both. Needs Response Format "Verbose JSON" (the node refuses it with any other format).',
 			},
-		],
-	},
+	]),
 ];

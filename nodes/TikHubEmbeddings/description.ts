@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { maxRetriesOption, timeoutOption } from '../shared/items/run-options';
+import { modelOptionsProperty } from '../shared/models/model-options';
+import { maxRetriesOption, optionsCollection, timeoutOption } from '../shared/items/run-options';
 
 /** The embeddings node's fields, each next to the JSON field of POST /v1/embeddings it fills (request.ts). */
 
@@ -9,19 +10,11 @@ export const MAX_BATCH_SIZE = 2048;
 export const EMBEDDINGS_DEFAULT_TIMEOUT_SECONDS = 120;
 
 export const embeddingsProperties: INodeProperties[] = [
-	{
-		// API: model
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: [
-			{ name: 'Text Embedding 3 Small', value: 'text-embedding-3-small', description: '1536 dimensions by default' },
-			{ name: 'Text Embedding 3 Large', value: 'text-embedding-3-large', description: '3072 dimensions by default' },
-		],
-		default: 'text-embedding-3-small',
-		description:
-			'The TikHub model to use. To use a model not listed here, switch this field to Expression and type its name.',
-	},
+	// API: model
+	modelOptionsProperty('text-embedding-3-small', [
+		['Text Embedding 3 Small', 'text-embedding-3-small', '1536 dimensions by default'],
+		['Text Embedding 3 Large', 'text-embedding-3-large', '3072 dimensions by default'],
+	]),
 	{
 		// API: input (one entry per item)
 		displayName: 'Text',
@@ -33,13 +26,7 @@ export const embeddingsProperties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.description }}',
 		description: 'The text of this item to embed. Items are sent to TikHub together, up to Batch Size per request.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
+	optionsCollection([
 			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
@@ -58,10 +45,7 @@ export const embeddingsProperties: INodeProperties[] = [
 				description:
 					'How many numbers each embedding has (text-embedding-3 models shorten their vectors on request). Sent only when set.',
 			},
-			maxRetriesOption(
-				'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.',
-			),
+			maxRetriesOption(),
 			timeoutOption(EMBEDDINGS_DEFAULT_TIMEOUT_SECONDS, 'How long to wait for TikHub to answer one request (one batch).'),
-		],
-	},
+	]),
 ];
