@@ -7,6 +7,7 @@ import { AUDIO_HEADS, audioFile, audioItem, png, wav } from '../harness/fixtures
 import { AUDIO_NODE, runAudio, type NodeRun } from '../harness/workflows';
 import type { TikHubServer } from '../harness/server';
 import { expectNoSecret } from './secrets';
+import { commonFailureTests } from './failure-paths';
 import { useServer } from './use-server';
 
 let server: TikHubServer;
@@ -244,30 +245,7 @@ describe('TikHub Audio: each response format', () => {
 });
 
 describe('TikHub Audio: failures', () => {
-	test('429 then success', async () => {
-		server.fail({ kind: 'status', status: 429, headers: { 'retry-after': '0' } });
-		const run = await transcribe();
-		expectNoSecret(server, run);
-		assert.equal(run.error, undefined, run.error?.message);
-		assert.equal(server.requests.length, 2);
-		assert.equal(run.items[0].json.text, 'Transcript of talk.wav.');
-	});
-
-	test('401 with a wrong key: an error without the key anywhere', async () => {
-		const wrongKey = 'sk-wrong-audio-key-must-not-leak';
-		const run = await transcribe({}, { credentials: { apiKey: wrongKey, baseUrl: server.baseUrl } });
-		expectNoSecret(server, run, wrongKey);
-		assert.equal(run.error?.httpCode, '401');
-		assert.equal(server.requests.length, 1);
-	});
-
-	test('5xx on every try ends in a TikHub error', async () => {
-		server.fail({ kind: 'status', status: 503 }, { kind: 'html', status: 502 });
-		const run = await transcribe({ maxRetries: 1 });
-		expectNoSecret(server, run);
-		assert.match(run.error?.message ?? '', /502/);
-		assert.equal(server.requests.length, 2);
-	});
+	commonFailureTests(() => server, transcribe);
 
 	test('TikHub rejecting subtitles for a GPT-4o model: its 400 is the error', async () => {
 		const run = await runAudio(server, {

@@ -5,6 +5,7 @@ import type { FixtureItem } from '../harness/engine/stand-in-nodes';
 import { EMBEDDINGS_NODE, runEmbeddings, type NodeRun } from '../harness/workflows';
 import { embeddingVector, type TikHubServer } from '../harness/server';
 import { expectNoSecret } from './secrets';
+import { commonFailureTests } from './failure-paths';
 import { useServer } from './use-server';
 
 let server: TikHubServer;
@@ -153,29 +154,7 @@ describe('TikHub Embeddings: failures', () => {
 		assert.equal(errors[1].json.text, 'text 1', "n8n adds the item's own JSON");
 	});
 
-	test('429 then success', async () => {
-		server.fail({ kind: 'status', status: 429, headers: { 'retry-after': '0' } });
-		const run = await embed({ dimensions: 8 });
-		expectNoSecret(server, run);
-		expectOwnVectors(run, texts(3), 8);
-		assert.equal(server.requests.length, 2);
-	});
-
-	test('401 with a wrong key: an error without the key anywhere', async () => {
-		const wrongKey = 'sk-wrong-embeddings-key-must-not-leak';
-		const run = await embed({}, { credentials: { apiKey: wrongKey, baseUrl: server.baseUrl } });
-		expectNoSecret(server, run, wrongKey);
-		assert.equal(run.error?.httpCode, '401');
-		assert.equal(server.requests.length, 1);
-	});
-
-	test('5xx on every try ends in a TikHub error', async () => {
-		server.fail({ kind: 'status', status: 502 }, { kind: 'status', status: 503 });
-		const run = await embed({ maxRetries: 1 });
-		expectNoSecret(server, run);
-		assert.match(run.error?.message ?? '', /503/);
-		assert.equal(server.requests.length, 2);
-	});
+	commonFailureTests(() => server, embed);
 
 	for (const [what, body, message] of [
 		['no data list', { object: 'list' }, /has no "data" list/],
