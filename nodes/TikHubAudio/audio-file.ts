@@ -1,7 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryBlobReader, binaryField, fileNameWithExtension, readHead } from '../shared/media/binary-file';
+import {
+	binaryBlobReader,
+	binaryField,
+	fileNameWithExtension,
+	readHead,
+	type UploadFile,
+} from '../shared/media/binary-file';
 
 /**
  * The audio file going in: read from the item's binary field through n8n's helpers, checked from
@@ -52,15 +58,10 @@ export function sniffAudioKind(bytes: Uint8Array): AudioKind | undefined {
 	return undefined;
 }
 
-export interface AudioFile {
+/** The file part's name is the input's, with an extension that fits the bytes. */
+export interface AudioFile extends UploadFile {
 	/** Where it came from, for messages: `"talk.wav" in "data"`. */
 	label: string;
-	/** The file part's name: the input's, with an extension that fits the bytes. */
-	fileName: string;
-	mimeType: string;
-	byteLength: number;
-	/** The bytes as a typed Blob for the multipart form; read when the request is sent. */
-	blob(): Promise<Blob>;
 }
 
 const ACCEPTED = 'MP3, MP4/M4A, WAV, WebM, Ogg or FLAC';

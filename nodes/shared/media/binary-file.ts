@@ -9,6 +9,18 @@ import { NodeOperationError } from 'n8n-workflow';
  * so a streamed encoder can replace them for every upload at once.
  */
 
+/**
+ * A file to upload as a multipart part, whatever its kind (image, mask, audio): its part's name
+ * and type, its exact size (known from the check, so a streamed encoder can state the
+ * Content-Length) and its bytes, read only when the request is sent.
+ */
+export interface UploadFile {
+	fileName: string;
+	mimeType: string;
+	byteLength: number;
+	blob(): Promise<Blob>;
+}
+
 /** Parts of 1 MiB: Node's Blob.stream() yields one chunk per part, so an upload streams in 1 MiB steps. */
 export const PART_BYTES = 1024 * 1024;
 

@@ -1,7 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryField, fileNameWithExtension, HEAD_BYTES, readBinaryParts, readHead, splitParts, streamParts } from './binary-file';
+import {
+	binaryField,
+	fileNameWithExtension,
+	HEAD_BYTES,
+	readBinaryParts,
+	readHead,
+	splitParts,
+	streamParts,
+	type UploadFile,
+} from './binary-file';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
@@ -15,17 +24,12 @@ import type { RequestPolicy } from '../http/transport';
 
 export type ImageRole = 'image' | 'mask';
 
-export interface InputImage {
+export interface InputImage extends UploadFile {
 	/** Where it came from, for messages: `"photo.png" in "data"` or a URL without its query. */
 	label: string;
-	fileName: string;
-	mimeType: string;
 	info: ImageInfo;
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
-	byteLength: number;
-	/** The bytes as a named, typed Blob for a multipart form; read when the request is sent. */
-	blob(): Promise<Blob>;
 }
 
 /** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
