@@ -14,6 +14,8 @@ export interface RecordedRequest {
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
 	authorization?: string;
+	/** Bytes of the body as received (to hold against its Content-Length header). */
+	bodyLength: number;
 	/** Text form parts; the last value wins. */
 	fields: Record<string, string>;
 	/** Names of all parts, text and file, in the order received. */
@@ -50,6 +52,7 @@ export async function recordRequest(
 		path,
 		headers: { ...req.headers },
 		authorization: req.headers.authorization,
+		bodyLength: body.length,
 		fields: {},
 		fieldNames: [],
 		files: [],

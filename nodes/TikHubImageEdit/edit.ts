@@ -25,7 +25,7 @@ export async function prepareEdit(ctx: IExecuteFunctions, itemIndex: number): Pr
 		const response = await callTikHub<ImagesResponse>(
 			ctx,
 			itemIndex,
-			{ method: 'POST', path: '/v1/images/edits', body: await buildEditForm(fields, images, mask) },
+			{ method: 'POST', path: '/v1/images/edits', body: buildEditForm(fields, images, mask) },
 			requestPolicy,
 		);
 		return await buildImageItems(ctx, itemIndex, response, {

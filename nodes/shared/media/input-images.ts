@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
+import { openBinaryStream, type Readable } from './readable';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
 
@@ -23,8 +24,11 @@ export interface InputImage {
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
 	byteLength: number;
-	/** The bytes as a named, typed Blob for a multipart form; read when the request is sent. */
-	blob(): Promise<Blob>;
+	/**
+	 * The bytes, opened when a request is sent (again for each try): a stream from n8n's binary
+	 * store, or the bytes themselves in n8n's in-memory mode. A multipart FilePart as it is.
+	 */
+	open(): Promise<Readable | Buffer>;
 }
 
 /** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
@@ -32,8 +36,8 @@ const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 
 
 const ACCEPTED_KINDS: Record<ImageRole, string[]> = { image: ['png', 'jpeg', 'webp'], mask: ['png'] };
 
-/** Parts of 1 MiB: Node's Blob.stream() yields one chunk per part, so an upload streams in 1 MiB steps. */
-const PART_BYTES = 1024 * 1024;
+/** Chunks read from the binary store at a time: what an upload holds of each file in flight. */
+const PART_BYTES = 256 * 1024;
 
 /** Enough of the start of a file for any header we read (PNG chunks before IDAT, JPEG segments before SOF). */
 const HEAD_BYTES = 256 * 1024;
@@ -60,7 +64,10 @@ export async function inspectBinaryImage(
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
 	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
-	const read = async () => await readBinaryParts(ctx, itemIndex, property, metadata.id);
+	const read = async () =>
+		metadata.id
+			? await openBinaryStream(ctx, metadata.id, PART_BYTES)
+			: await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	return describeImage(label, metadata.fileName || property, info, head, byteLength, read);
 }
 
@@ -87,8 +94,8 @@ export async function fetchUrlImage(
 	const head = bytes.subarray(0, HEAD_BYTES);
 	// Without an id (n8n's in-memory mode) the downloaded buffer itself is kept.
 	const read = stored.id
-		? async () => await streamParts(ctx, stored.id as string)
-		: async () => splitParts(bytes);
+		? async () => await openBinaryStream(ctx, stored.id as string, PART_BYTES)
+		: async () => bytes;
 	return describeImage(label, fileName, info, Buffer.from(head), bytes.length, read);
 }
 
@@ -99,7 +106,11 @@ export function withoutQuery(url: string): string {
 
 /** Reads the whole image, for a JSON body that carries it inline (base64). */
 export async function readImageBytes(image: InputImage): Promise<Buffer> {
-	return Buffer.from(await (await image.blob()).arrayBuffer());
+	const source = await image.open();
+	if (Buffer.isBuffer(source)) return source;
+	const chunks: Buffer[] = [];
+	for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
+	return Buffer.concat(chunks);
 }
 
 function describeImage(
@@ -108,7 +119,7 @@ function describeImage(
 	info: ImageInfo,
 	head: Buffer,
 	byteLength: number,
-	read: () => Promise<Array<Blob | Buffer>>,
+	read: () => Promise<Readable | Buffer>,
 ): InputImage {
 	const fileName = fileNameFor(givenName, info);
 	return {
@@ -118,7 +129,7 @@ function describeImage(
 		info,
 		hasAlpha: info.kind === 'png' ? pngHasAlpha(head) : undefined,
 		byteLength,
-		blob: async () => new Blob(await read(), { type: info.mimeType }),
+		open: read,
 	};
 }
 
@@ -187,7 +198,7 @@ async function readHead(
 	}
 	// Read through to count the bytes (the store's metadata is not kept alike in every mode),
 	// keeping only the head.
-	const stream = await ctx.helpers.getBinaryStream(metadata.id, PART_BYTES);
+	const stream = await openBinaryStream(ctx, metadata.id, PART_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let byteLength = 0;
@@ -200,35 +211,4 @@ async function readHead(
 		byteLength += chunk.length;
 	}
 	return { head: Buffer.concat(head), byteLength };
-}
-
-/**
- * The bytes of a binary as Blob parts (Node copies bytes into every Blob). One kept by n8n's
- * filesystem, database or S3 store is streamed part by part, so no whole extra copy is held;
- * one kept in the item itself (memory mode) is decoded by n8n once and cut into parts.
- */
-async function readBinaryParts(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId?: string,
-): Promise<Array<Blob | Buffer>> {
-	if (!binaryDataId) return splitParts(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
-	return await streamParts(ctx, binaryDataId);
-}
-
-async function streamParts(ctx: IExecuteFunctions, binaryDataId: string): Promise<Blob[]> {
-	const stream = await ctx.helpers.getBinaryStream(binaryDataId, PART_BYTES);
-	const parts: Blob[] = [];
-	// A Blob per chunk lets the chunk itself be collected right away.
-	for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(new Blob([chunk]));
-	return parts;
-}
-
-function splitParts(bytes: Buffer): Buffer[] {
-	const parts: Buffer[] = [];
-	for (let offset = 0; offset < bytes.length; offset += PART_BYTES) {
-		parts.push(bytes.subarray(offset, offset + PART_BYTES));
-	}
-	return parts;
 }
