@@ -12,7 +12,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 export type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 interface ReadableClass {
-	from(source: AsyncIterable<Uint8Array>, options: { objectMode: boolean; highWaterMark: number }): Readable;
+	from(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: { objectMode: boolean; highWaterMark: number }): Readable;
 }
 
 /** What a Readable made here buffers ahead of its reader: one step of the source. */
@@ -47,7 +47,7 @@ export async function openBinaryStream(
  * A byte stream read from `source` on demand (it buffers at most 64 KB ahead of its reader),
  * or undefined while no stream of n8n's has shown what a Readable is.
  */
-export function readableFrom(source: AsyncIterable<Uint8Array>): Readable | undefined {
+export function readableFrom(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Readable | undefined {
 	return readableClass?.from(source, { objectMode: false, highWaterMark: HIGH_WATER_MARK });
 }
 
