@@ -20,7 +20,7 @@ export async function prepareEdit(ctx: IExecuteFunctions, itemIndex: number): Pr
 	const { images, mask } = await loadImages(ctx, itemIndex, sources, policy);
 	throwIfProblem(ctx, itemIndex, checkMask(images, mask));
 
-	return async ({ gate }) => {
+	return async ({ gate, answered }) => {
 		const requestPolicy = { ...policy, gate };
 		const response = await callTikHub<ImagesResponse>(
 			ctx,
@@ -28,6 +28,7 @@ export async function prepareEdit(ctx: IExecuteFunctions, itemIndex: number): Pr
 			{ method: 'POST', path: '/v1/images/edits', body: buildEditForm(fields, images, mask) },
 			requestPolicy,
 		);
+		answered(); // the next item's request goes out while this one's images are stored
 		return await buildImageItems(ctx, itemIndex, response, {
 			fields,
 			output,

@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runItems } from '../shared/items/item-loop';
 import { videoProperties } from './description';
-import { DEFAULT_VIDEO_CONCURRENCY } from './fields';
+import { DEFAULT_VIDEO_CONCURRENCY, MAX_VIDEO_CONCURRENCY } from './fields';
 import { prepareVideo } from './video';
 
 export class TikHubVideo implements INodeType {
@@ -34,6 +34,9 @@ export class TikHubVideo implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runItems(this, async (itemIndex) => await prepareVideo(this, itemIndex), { defaultConcurrency: DEFAULT_VIDEO_CONCURRENCY });
+		return await runItems(this, async (itemIndex) => await prepareVideo(this, itemIndex), {
+			defaultConcurrency: DEFAULT_VIDEO_CONCURRENCY,
+			maxConcurrency: MAX_VIDEO_CONCURRENCY,
+		});
 	}
 }
