@@ -196,9 +196,11 @@ async function readHead(
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
 	}
-	// Read through to count the bytes (the store's metadata is not kept alike in every mode),
-	// keeping only the head.
-	const stream = await openBinaryStream(ctx, metadata.id, PART_BYTES);
+	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
+	// the whole file here; without one, read through to count. The upload checks it again: a
+	// file of another length fails its item rather than going out with a wrong Content-Length.
+	const known = await storedSize(ctx, metadata.id);
+	const stream = await openBinaryStream(ctx, metadata.id, known === undefined ? PART_BYTES : HEAD_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let byteLength = 0;
@@ -209,6 +211,17 @@ async function readHead(
 			headLength += piece.length;
 		}
 		byteLength += chunk.length;
+		if (known !== undefined && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
 	}
-	return { head: Buffer.concat(head), byteLength };
+	// A file shorter than the head was read whole: its count is exact.
+	return { head: Buffer.concat(head), byteLength: known === undefined || headLength < HEAD_BYTES ? byteLength : known };
+}
+
+async function storedSize(ctx: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
+	try {
+		const size = Number((await ctx.helpers.getBinaryMetadata(binaryDataId)).fileSize);
+		return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+	} catch {
+		return undefined; // counted from the bytes instead
+	}
 }
