@@ -198,8 +198,8 @@ async function editMemoryChild(file: string, count: number) {
 async function base64MemoryChild(file: string) {
 	const server = await startServer(0, file);
 	try {
-		const sampler = memorySampler();
 		await runNode(server, GENERATE_TYPE, GENERATE_NODE, { model: 'gpt-image-2', prompt: 'warm-up' }, [{ json: {} }]);
+		const sampler = memorySampler();
 		const run = await runNode(server, GENERATE_TYPE, GENERATE_NODE, { model: 'gpt-image-2', prompt: 'bench' }, [{ json: {} }], () =>
 			sampler.start(),
 		);
