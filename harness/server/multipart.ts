@@ -18,6 +18,8 @@ export interface RecordedRequest {
 	bodyLength: number;
 	/** Text form parts; the last value wins. */
 	fields: Record<string, string>;
+	/** Every value of each text part, in order (for repeated parts such as `timestamp_granularities[]`). */
+	fieldValues: Record<string, string[]>;
 	/** Names of all parts, text and file, in the order received. */
 	fieldNames: string[];
 	/** File parts in order. */
@@ -54,6 +56,7 @@ export async function recordRequest(
 		authorization: req.headers.authorization,
 		bodyLength: body.length,
 		fields: {},
+		fieldValues: {},
 		fieldNames: [],
 		files: [],
 	};
@@ -77,6 +80,7 @@ export async function recordRequest(
 			recorded.fieldNames.push(name);
 			if (typeof value === 'string') {
 				recorded.fields[name] = value;
+				(recorded.fieldValues[name] ??= []).push(value);
 			} else {
 				recorded.files.push({
 					field: name,

@@ -1,5 +1,5 @@
 import { IMAGE_API_FIELDS, type ImageFields } from '../shared/images/fields';
-import { multipartBody, type FilePart, type FormPart, type MultipartBody } from '../shared/http/multipart';
+import { filePart, multipartBody, type FormPart, type MultipartBody } from '../shared/http/multipart';
 import type { InputImage } from '../shared/media/input-images';
 
 /**
@@ -14,19 +14,11 @@ export function buildEditForm(fields: ImageFields, images: InputImage[], mask?: 
 		const value = fields[key];
 		return value === undefined ? [] : [{ name: formName, value: String(value) }];
 	};
-	const file = (name: string, image: InputImage): FilePart => ({
-		name,
-		fileName: image.fileName,
-		contentType: image.mimeType,
-		byteLength: image.byteLength,
-		open: image.open,
-	});
-
 	const imageField = images.length > 1 ? 'image[]' : 'image';
 	return multipartBody([
 		...before.flatMap(text),
-		...images.map((image) => file(imageField, image)),
-		...(mask ? [file('mask', mask)] : []),
+		...images.map((image) => filePart(imageField, image)),
+		...(mask ? [filePart('mask', mask)] : []),
 		...after.flatMap(text),
 	]);
 }

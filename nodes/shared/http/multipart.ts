@@ -43,6 +43,14 @@ const MEMORY_CHUNK = 64 * 1024;
 
 const CRLF = Buffer.from('\r\n');
 
+/** A file part named `name` from a file that knows its name, type, size and bytes (an UploadFile). */
+export function filePart(
+	name: string,
+	file: { fileName: string; mimeType: string; byteLength: number; open(): Promise<Readable | Uint8Array> },
+): FilePart {
+	return { name, fileName: file.fileName, contentType: file.mimeType, byteLength: file.byteLength, open: file.open };
+}
+
 export function isMultipartBody(body: unknown): body is MultipartBody {
 	return (
 		typeof body === 'object' &&

@@ -58,9 +58,14 @@ export interface TikHubCall {
 	 * its exact Content-Length. (Node's FormData still works, but holds every file in memory.)
 	 */
 	body?: MultipartBody | FormData | IDataObject;
+	/**
+	 * What a successful answer's body is: `json` (the default; anything else is an error) or
+	 * `text` (returned as a string, e.g. a transcription asked for as plain text or subtitles).
+	 */
+	responseType?: 'json' | 'text';
 }
 
-/** Calls a TikHub endpoint and returns its parsed JSON body. */
+/** Calls a TikHub endpoint and returns its parsed JSON body (its text for `responseType: 'text'`). */
 export async function callTikHub<T>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -82,6 +87,7 @@ export async function callTikHub<T>(
 					? { headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) } }
 					: {}),
 				json: true,
+				...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
 				timeout: policy.timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
@@ -95,7 +101,14 @@ export async function callTikHub<T>(
 			if (form && !Buffer.isBuffer(form)) form.destroy();
 		}
 	});
+	if (call.responseType === 'text') return bodyText(response.body) as T;
 	return parseJsonBody<T>(ctx, itemIndex, response.body, secrets);
+}
+
+function bodyText(body: unknown): string {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (typeof body === 'string') return body;
+	return body === undefined || body === null ? '' : JSON.stringify(body);
 }
 
 /**
@@ -182,7 +195,7 @@ function parseJsonBody<T>(
 	secrets: string[],
 ): T {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as T;
-	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+	const text = bodyText(body);
 	try {
 		const parsed: unknown = JSON.parse(text);
 		if (parsed !== null && typeof parsed === 'object') return parsed as T;

@@ -1,6 +1,16 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	binaryField,
+	fileNameWithExtension,
+	HEAD_BYTES,
+	binaryReader,
+	PART_BYTES,
+	readHead,
+	readUploadBytes,
+	type UploadFile,
+} from './binary-file';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
 import { openBinaryStream, type Readable } from './readable';
 import { downloadFile } from '../http/download';
@@ -15,32 +25,18 @@ import type { RequestPolicy } from '../http/transport';
 
 export type ImageRole = 'image' | 'mask';
 
-export interface InputImage {
+export interface InputImage extends UploadFile {
 	/** Where it came from, for messages: `"photo.png" in "data"` or a URL without its query. */
 	label: string;
-	fileName: string;
-	mimeType: string;
 	info: ImageInfo;
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
-	byteLength: number;
-	/**
-	 * The bytes, opened when a request is sent (again for each try): a stream from n8n's binary
-	 * store, or the bytes themselves in n8n's in-memory mode. A multipart FilePart as it is.
-	 */
-	open(): Promise<Readable | Buffer>;
 }
 
 /** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
 const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024 };
 
 const ACCEPTED_KINDS: Record<ImageRole, string[]> = { image: ['png', 'jpeg', 'webp'], mask: ['png'] };
-
-/** Chunks read from the binary store at a time: what an upload holds of each file in flight. */
-const PART_BYTES = 256 * 1024;
-
-/** Enough of the start of a file for any header we read (PNG chunks before IDAT, JPEG segments before SOF). */
-const HEAD_BYTES = 256 * 1024;
 
 /** Reads and checks an image from an input item's binary field. */
 export async function inspectBinaryImage(
@@ -50,24 +46,11 @@ export async function inspectBinaryImage(
 	role: ImageRole,
 	fieldName: string,
 ): Promise<InputImage> {
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const metadata = binary[property];
-	if (!metadata) {
-		const present = Object.keys(binary);
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has no binary field "${property}"`, {
-			itemIndex,
-			description: present.length
-				? `Its binary fields are: ${present.join(', ')}. Set "${fieldName}" to one of them.`
-				: `This item carries no binary data at all. Put a node that reads or downloads the ${role} before this one.`,
-		});
-	}
+	const metadata = binaryField(ctx, itemIndex, property, fieldName, role);
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
 	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
-	const read = async () =>
-		metadata.id
-			? await openBinaryStream(ctx, metadata.id, PART_BYTES)
-			: await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	const read = binaryReader(ctx, itemIndex, property, metadata);
 	return describeImage(label, metadata.fileName || property, info, head, byteLength, read);
 }
 
@@ -106,11 +89,7 @@ export function withoutQuery(url: string): string {
 
 /** Reads the whole image, for a JSON body that carries it inline (base64). */
 export async function readImageBytes(image: InputImage): Promise<Buffer> {
-	const source = await image.open();
-	if (Buffer.isBuffer(source)) return source;
-	const chunks: Buffer[] = [];
-	for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
-	return Buffer.concat(chunks);
+	return await readUploadBytes(image);
 }
 
 function describeImage(
@@ -169,10 +148,7 @@ function checkImageBytes(
 
 /** The given file name, or one made from the field name, with an extension that fits the bytes. */
 function fileNameFor(given: string, info: ImageInfo): string {
-	const base = given.trim() || 'image';
-	const hasMatchingExtension = new RegExp(`\\.(${info.extension}|${info.kind})$`, 'i').test(base);
-	if (hasMatchingExtension) return base;
-	return `${base.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.${info.extension}`;
+	return fileNameWithExtension(given, 'image', [...new Set([info.extension, info.kind])]);
 }
 
 function fileNameFromUrl(url: string): string {
@@ -181,47 +157,5 @@ function fileNameFromUrl(url: string): string {
 		return last ? decodeURIComponent(last) : 'image';
 	} catch {
 		return 'image';
-	}
-}
-
-/** The first bytes of a binary and its length, without holding the whole file. */
-async function readHead(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	metadata: IBinaryData,
-): Promise<{ head: Buffer; byteLength: number }> {
-	if (!metadata.id) {
-		// n8n's in-memory mode: the item already holds the whole file.
-		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
-	}
-	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
-	// the whole file here; without one, read through to count. The upload checks it again: a
-	// file of another length fails its item rather than going out with a wrong Content-Length.
-	const known = await storedSize(ctx, metadata.id);
-	const stream = await openBinaryStream(ctx, metadata.id, known === undefined ? PART_BYTES : HEAD_BYTES);
-	const head: Buffer[] = [];
-	let headLength = 0;
-	let byteLength = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		if (headLength < HEAD_BYTES) {
-			const piece = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength));
-			head.push(piece);
-			headLength += piece.length;
-		}
-		byteLength += chunk.length;
-		if (known !== undefined && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
-	}
-	// A file shorter than the head was read whole: its count is exact.
-	return { head: Buffer.concat(head), byteLength: known === undefined || headLength < HEAD_BYTES ? byteLength : known };
-}
-
-async function storedSize(ctx: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
-	try {
-		const size = Number((await ctx.helpers.getBinaryMetadata(binaryDataId)).fileSize);
-		return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
-	} catch {
-		return undefined; // counted from the bytes instead
 	}
 }
