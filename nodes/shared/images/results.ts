@@ -4,6 +4,9 @@ import { NodeApiError } from 'n8n-workflow';
 import { clip, extractApiMessage } from '../http/error-messages';
 import type { ImageFields, ImageOutput } from './fields';
 import { readImageInfo, type ImageInfo } from '../media/image-info';
+import { decodeBase64 } from '../media/base64-binary';
+import { isDataUrl } from '../media/url-list';
+import { settle } from '../items/settle';
 import { redactKey } from '../http/credentials';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
@@ -57,34 +60,54 @@ export async function buildImageItems(
 	const missing: MissingImage[] = [];
 	const images: ResultImage[] = [];
 
+	// The first result that could not be fetched or read: thrown when no image at all came.
+	let firstFailure: unknown;
 	for (const [index, entry] of entries.entries()) {
 		const source = imageSource(entry);
 		if ('reason' in source) {
 			missing.push({ index, reason: source.reason });
 			continue;
 		}
-		const { bytes, contentType } =
-			source.kind === 'b64'
-				? { bytes: decodeBase64(source.text), contentType: undefined }
-				: await downloadFile(ctx, itemIndex, source.text, context.policy, {
-						what: `image ${index} from the URL TikHub returned`,
-						hint: 'Result URLs expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
-					});
+		const fetched = await settle(async () => {
+			// A data: URL in `url` (some gateways answer so) is decoded, never fetched.
+			const { bytes, contentType } =
+				source.kind === 'b64' || isDataUrl(source.text)
+					? { bytes: decodeBase64(source.text.trim()), contentType: undefined }
+					: await downloadFile(ctx, itemIndex, source.text, context.policy, {
+							what: `image ${index} from the URL TikHub returned`,
+							hint: 'Result URLs expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
+						});
+			return { bytes, info: identify(ctx, itemIndex, index, bytes, contentType) };
+		});
 		if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
-		const info = identify(ctx, itemIndex, index, bytes, contentType);
+		if ('error' in fetched) {
+			// The call is paid for: the other images still come out, and this one is listed as missing.
+			if (!(fetched.error instanceof NodeApiError)) throw fetched.error;
+			firstFailure ??= fetched.error;
+			missing.push({ index, reason: fetched.error.message });
+			continue;
+		}
+		const { bytes, info } = fetched.value;
 		const fileName = `${context.baseName(index, entries.length, response.created)}.${info.extension}`;
 		const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
 		images.push({
 			index,
 			revisedPrompt: typeof entry?.revised_prompt === 'string' ? entry.revised_prompt : undefined,
-			url: source.kind === 'url' ? source.text : undefined,
+			url: source.kind === 'url' && !isDataUrl(source.text) ? source.text : undefined,
 			binary,
 			info,
 			fileSize: bytes.length,
 		});
 	}
 
-	if (images.length === 0) await throwNoImage(ctx, itemIndex, response, entries.length, missing);
+	if (images.length === 0) {
+		if (firstFailure) throw firstFailure;
+		await throwNoImage(ctx, itemIndex, response, entries.length, missing);
+	}
+	// Fewer entries than "Number of Images" asked for: said the same way as an empty entry.
+	for (let index = entries.length; index < (context.fields.n ?? 1); index++) {
+		missing.push({ index, reason: `TikHub returned ${entries.length} of the ${context.fields.n} images asked for` });
+	}
 
 	const shared = sharedMetadata(response, context.fields);
 	if (missing.length) shared.missingImages = missing as unknown as IDataObject[];
@@ -159,12 +182,6 @@ async function throwNoImage(
 		description:
 			'The request was accepted but produced nothing to output. Try again, or try another prompt: the model may have refused it.',
 	});
-}
-
-/** Base64 image data, also when a proxy sends it as a data URL (`data:image/png;base64,…`). */
-function decodeBase64(text: string): Buffer {
-	const comma = text.startsWith('data:') ? text.indexOf(',') : -1;
-	return Buffer.from(comma >= 0 ? text.slice(comma + 1) : text, 'base64');
 }
 
 /** The real type of a result, from its bytes: a wrong header or format option cannot mislabel it. */

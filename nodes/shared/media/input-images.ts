@@ -1,8 +1,12 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseDataUrl } from './data-url';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
+import { hasTransparentPixel as findTransparentPixel, PngWalker } from './png-scan';
+import { isDataUrl } from './url-list';
 import { downloadFile } from '../http/download';
+import { displayUrl } from '../http/safe-url';
 import type { RequestPolicy } from '../http/transport';
 
 /**
@@ -22,6 +26,11 @@ export interface InputImage {
 	info: ImageInfo;
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
+	/**
+	 * For masks: whether a pixel is fully transparent (read from the pixels, stopping at the first
+	 * one); undefined when it could not be told (e.g. an interlaced PNG).
+	 */
+	hasTransparentPixel?: boolean;
 	byteLength: number;
 	/** The bytes as a named, typed Blob for a multipart form; read when the request is sent. */
 	blob(): Promise<Blob>;
@@ -58,10 +67,11 @@ export async function inspectBinaryImage(
 		});
 	}
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
-	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
-	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
+	const walker = new PngWalker(role === 'mask' ? MAX_BYTES.mask : 0);
+	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata, walker);
+	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength, walker);
 	const read = async () => await readBinaryParts(ctx, itemIndex, property, metadata.id);
-	return describeImage(label, metadata.fileName || property, info, head, byteLength, read);
+	return await describeImage(label, metadata.fileName || property, info, head, byteLength, read, walker);
 }
 
 /**
@@ -76,25 +86,47 @@ export async function fetchUrlImage(
 	role: ImageRole,
 	policy: RequestPolicy,
 ): Promise<InputImage> {
-	const label = withoutQuery(url);
-	const { bytes } = await downloadFile(ctx, itemIndex, url, policy, {
-		what: `the ${role} from ${label}`,
-		hint: 'Check that the URL opens in a browser without signing in, and that it has not expired.',
-	});
-	const info = checkImageBytes(ctx, itemIndex, `from ${label}`, role, bytes, bytes.length);
-	const fileName = fileNameFromUrl(url);
+	const label = displayUrl(url);
+	const bytes = isDataUrl(url)
+		? decodeDataUrlImage(ctx, itemIndex, url, role)
+		: (
+				await downloadFile(ctx, itemIndex, url, policy, {
+					what: `the ${role} from ${label}`,
+					hint: 'Check that the URL opens in a browser without signing in, and that it has not expired.',
+				})
+			).bytes;
+	const walker = new PngWalker(role === 'mask' ? MAX_BYTES.mask : 0);
+	walker.push(bytes);
+	const info = checkImageBytes(ctx, itemIndex, `from ${label}`, role, bytes, bytes.length, walker);
+	const fileName = isDataUrl(url) ? `image.${info.extension}` : fileNameFromUrl(url);
 	const stored = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
 	const head = bytes.subarray(0, HEAD_BYTES);
 	// Without an id (n8n's in-memory mode) the downloaded buffer itself is kept.
 	const read = stored.id
 		? async () => await streamParts(ctx, stored.id as string)
 		: async () => splitParts(bytes);
-	return describeImage(label, fileName, info, Buffer.from(head), bytes.length, read);
+	return await describeImage(label, fileName, info, Buffer.from(head), bytes.length, read, walker);
 }
 
-/** A URL as shown in messages: no query string or fragment (they often hold access tokens). */
-export function withoutQuery(url: string): string {
-	return url.replace(/[?#].*$/, '');
+/**
+ * An image given inline as a `data:image/…;base64,` URL: PNG, JPEG or WebP within the same
+ * limits as a file, refused with a short message otherwise (never the URL itself).
+ */
+function decodeDataUrlImage(ctx: IExecuteFunctions, itemIndex: number, url: string, role: ImageRole): Buffer {
+	const data = parseDataUrl(url);
+	const accepted = ACCEPTED_KINDS[role].map((kind) => `image/${kind}`);
+	const fail = (message: string) =>
+		new NodeOperationError(ctx.getNode(), `The ${role} given as a data: URL ${message}`, {
+			itemIndex,
+			description: `A data: URL must look like data:${accepted[0]};base64,… (${accepted.join(', ')}). Or give a link to the file instead.`,
+		});
+	if (!data) throw fail('is not base64 (it needs ";base64," before the data)');
+	const mimeType = data.mimeType === 'image/jpg' ? 'image/jpeg' : data.mimeType;
+	if (!accepted.includes(mimeType)) throw fail(`says "${data.mimeType.slice(0, 40) || 'no type'}", not ${accepted.join(', ')}`);
+	if (data.byteLength > MAX_BYTES[role]) {
+		throw fail(`holds ${(data.byteLength / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`);
+	}
+	return Buffer.from(data.base64, 'base64');
 }
 
 /** Reads the whole image, for a JSON body that carries it inline (base64). */
@@ -102,21 +134,28 @@ export async function readImageBytes(image: InputImage): Promise<Buffer> {
 	return Buffer.from(await (await image.blob()).arrayBuffer());
 }
 
-function describeImage(
+async function describeImage(
 	label: string,
 	givenName: string,
 	info: ImageInfo,
 	head: Buffer,
 	byteLength: number,
 	read: () => Promise<Array<Blob | Buffer>>,
-): InputImage {
+	walker: PngWalker,
+): Promise<InputImage> {
 	const fileName = fileNameFor(givenName, info);
+	const hasAlpha = info.kind === 'png' ? pngHasAlpha(head) : undefined;
+	// Only masks keep their pixel data (at most 4 MB): their transparency is worth a look.
+	const layout = walker.keptAllPixels() ? walker.layout() : undefined;
+	const hasTransparentPixel = hasAlpha && layout ? await findTransparentPixel(layout, walker.pixelData) : undefined;
+	walker.pixelData.length = 0;
 	return {
 		label,
 		fileName,
 		mimeType: info.mimeType,
 		info,
-		hasAlpha: info.kind === 'png' ? pngHasAlpha(head) : undefined,
+		hasAlpha,
+		hasTransparentPixel,
 		byteLength,
 		blob: async () => new Blob(await read(), { type: info.mimeType }),
 	};
@@ -130,6 +169,7 @@ function checkImageBytes(
 	role: ImageRole,
 	head: Buffer,
 	byteLength: number,
+	walker: PngWalker,
 ): ImageInfo {
 	const noun = role === 'mask' ? 'The mask' : 'The image';
 	const fail = (message: string, description?: string) =>
@@ -152,6 +192,10 @@ function checkImageBytes(
 	}
 	if (byteLength > MAX_BYTES[role]) {
 		throw fail(`is ${(byteLength / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`);
+	}
+	const cut = info.kind === 'png' ? walker.problem() : undefined;
+	if (cut) {
+		throw fail(cut, 'The file is incomplete, e.g. an upload or download that stopped early. Read or download it again.');
 	}
 	return info;
 }
@@ -179,10 +223,12 @@ async function readHead(
 	itemIndex: number,
 	property: string,
 	metadata: IBinaryData,
+	walker: PngWalker,
 ): Promise<{ head: Buffer; byteLength: number }> {
 	if (!metadata.id) {
 		// n8n's in-memory mode: the item already holds the whole file.
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		walker.push(bytes);
 		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
 	}
 	// Read through to count the bytes (the store's metadata is not kept alike in every mode),
@@ -197,6 +243,8 @@ async function readHead(
 			head.push(piece);
 			headLength += piece.length;
 		}
+		// The PNG walker follows the chunk structure as the bytes pass (it keeps a mask's pixels).
+		walker.push(chunk);
 		byteLength += chunk.length;
 	}
 	return { head: Buffer.concat(head), byteLength };
