@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { sleepUnlessAborted } from '../shared/http/backoff-gate';
-import { retryAfterOf } from '../shared/http/call-errors';
+import { isDeadlineError, retryAfterOf } from '../shared/http/call-errors';
 import { redactKey } from '../shared/http/credentials';
 import { clip } from '../shared/http/error-messages';
 import { RETRYABLE_STATUSES } from '../shared/http/retry-policy';
@@ -18,6 +18,9 @@ import { OddAnswerError, type TaskState } from './providers/types';
  * answer that holds no task) is skipped, not fatal: the task keeps running (and is billed) at
  * TikHub, so the next check may well succeed. A Retry-After pushes the next check out.
  */
+
+/** A status check is not started with less time than this left before Max Wait. */
+const MIN_CHECK_MS = 200;
 
 export interface WaitFor {
 	/** "Seedance", "Kling": for messages. */
@@ -50,7 +53,8 @@ export async function waitForTask(ctx: IExecuteFunctions, itemIndex: number, wai
 		} else {
 			if (signal?.aborted) throw cancelled(ctx, itemIndex, wait, task);
 			if (!isPassing(checked.error)) throw checked.error;
-			lastFailure = checked.error;
+			// A check cut short by Max Wait itself says nothing new: the failure before it is kept.
+			if (!isDeadlineError(checked.error)) lastFailure = checked.error;
 			if (checked.error instanceof OddAnswerError) lastOdd = checked.error;
 			// The server asked for a pause: the next check waits it out rather than polling through it.
 			pauseMs = Math.max(pauseMs, retryAfterOf(checked.error) ?? 0);
@@ -61,8 +65,8 @@ export async function waitForTask(ctx: IExecuteFunctions, itemIndex: number, wai
 		const left = deadline - Date.now();
 		if (left <= 0) throw await tooLong(ctx, itemIndex, wait, task, lastFailure, lastOdd);
 		await sleepUnlessAborted(Math.min(pauseMs, left), signal);
-		// No check starts at or after Max Wait: it could not finish within it.
-		if (Date.now() >= deadline && !signal?.aborted) throw await tooLong(ctx, itemIndex, wait, task, lastFailure, lastOdd);
+		// No check starts at Max Wait or too close to it to be answered within it.
+		if (deadline - Date.now() < MIN_CHECK_MS && !signal?.aborted) throw await tooLong(ctx, itemIndex, wait, task, lastFailure, lastOdd);
 	}
 }
 

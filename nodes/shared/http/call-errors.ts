@@ -32,7 +32,14 @@ export function deadlineError(ctx: IExecuteFunctions, itemIndex: number, downloa
 	const message = download
 		? `Could not download ${download.what}${download.url ? ` (${displayUrl(download.url)})` : ''}: the time allowed ran out`
 		: 'TikHub was not asked again: the time allowed (Max Wait) ran out';
-	return new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
+	const error = new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
+	error.context.deadlineReached = true;
+	return error;
+}
+
+/** Whether an error only says that a call's deadline came (see deadlineError). */
+export function isDeadlineError(error: unknown): boolean {
+	return error instanceof NodeApiError && error.context.deadlineReached === true;
 }
 
 /** A call that starts billed work failed in a way that may hide its success: say why it was not sent again. */

@@ -131,6 +131,8 @@ export async function sendWithRetries(
 		const response = 'value' in sent ? sent.value : undefined;
 		if (response === undefined) {
 			const error = 'error' in sent ? sent.error : undefined;
+			// Cut short by the deadline rather than by Timeout: the time allowed ran out.
+			if (timer.timedOut && timeoutMs < policy.timeoutMs) throw deadlineError(ctx, itemIndex, download);
 			const code = timer.timedOut ? 'ETIMEDOUT' : networkErrorCode(error);
 			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
 			const mayHaveBeenTaken = !idempotent && !UNSENT_NETWORK_CODES.has(code);
