@@ -136,7 +136,7 @@ export const videoProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://example.com/product.png',
-		description: 'Public URL of the first-frame image. The provider downloads it itself, so it must open without signing in.',
+		description: 'Public URL of the first-frame image. The provider downloads it itself, so it must open without signing in. A data:image/png;base64,… URL is sent inline instead.',
 		displayOptions: { show: { ...CREATES, imageSource: ['url'] } },
 	},
 	{

@@ -72,6 +72,15 @@ export interface TaskState {
  */
 export class AnswerError extends Error {}
 
+/**
+ * A status answer that is no task answer at all (no status, no `data`, another shape, or about
+ * another task): while waiting it is skipped like a network failure, and only Max Wait ends the
+ * wait. `answer` is a short, key-masked glimpse of the body, for the final error.
+ */
+export class OddAnswerError extends AnswerError {
+	answer?: string;
+}
+
 export interface VideoProvider {
 	/** As users know it: "Seedance", "Kling". */
 	label: string;
@@ -86,6 +95,16 @@ export interface VideoProvider {
 	parseCreated(body: unknown): TaskState;
 	/** Paths a task may be polled at, in the order to try them (kind unknown: every kind's). */
 	pollPaths(taskId: string, kind?: TaskKind): string[];
-	/** A poll's answer. Throws AnswerError when the body says the call failed. */
+	/**
+	 * A poll's answer. Throws AnswerError when the body says the call failed (a provider error
+	 * code), OddAnswerError when it holds no task (no status, no data, another shape).
+	 */
 	parseTask(body: unknown, taskId: string): TaskState;
+	/**
+	 * Checks a Task ID (Get Task's field, or the id a create answered) before any request. Leave
+	 * it out when the id goes into a URL path: then the node's default applies
+	 * (shared/http/path-segment.ts: no `/`, `?`, `#`, whitespace, `.` or `..`). A provider that
+	 * sends the id elsewhere (Veo: an operation name with slashes in a JSON body) sets its own.
+	 */
+	checkTaskId?(taskId: string): Problem | undefined;
 }
