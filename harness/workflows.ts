@@ -3,6 +3,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 // `.ts` spelled out: without it, Node's resolver (scripts run with tsx) finds the codex file
 // <Node>.node.json beside the node first.
+import { TikHubChat } from '../nodes/TikHubChat/TikHubChat.node.ts';
 import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node.ts';
 import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node.ts';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
@@ -18,9 +19,11 @@ export const NODE_TYPE = 'n8n-nodes-tikhub.tikHubImageEdit';
 export const EDIT_NODE = 'TikHub Image Edit';
 export const GENERATE_TYPE = 'n8n-nodes-tikhub.tikHubImageGenerate';
 export const GENERATE_NODE = 'TikHub Image Generate';
+export const CHAT_TYPE = 'n8n-nodes-tikhub.tikHubChat';
+export const CHAT_NODE = 'TikHub Chat';
 
 export const setup: EngineSetup = {
-	nodeTypes: { [NODE_TYPE]: new TikHubImageEdit(), [GENERATE_TYPE]: new TikHubImageGenerate() },
+	nodeTypes: { [NODE_TYPE]: new TikHubImageEdit(), [GENERATE_TYPE]: new TikHubImageGenerate(), [CHAT_TYPE]: new TikHubChat() },
 	credentialTypes: [new TikHubApi()],
 };
 
@@ -100,4 +103,8 @@ export async function runEdit(server: TikHubServer, run: NodeRun): Promise<NodeR
 
 export async function runGenerate(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
 	return await runNode(GENERATE_TYPE, GENERATE_NODE, server, run);
+}
+
+export async function runChat(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(CHAT_TYPE, CHAT_NODE, server, run);
 }

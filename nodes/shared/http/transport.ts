@@ -53,6 +53,13 @@ export interface TikHubCall {
 	/** Path under the base URL, e.g. `/v1/images/edits`. */
 	path: string;
 	body?: FormData | IDataObject;
+	/** Extra headers, e.g. a provider's version header. */
+	headers?: Record<string, string>;
+	/**
+	 * A header that also carries the key (the credential always sends it as Bearer): for API
+	 * families that read their provider's own header (`x-api-key`, `x-goog-api-key`).
+	 */
+	keyHeader?: string;
 }
 
 /** Calls a TikHub endpoint and returns its parsed JSON body. */
@@ -62,12 +69,14 @@ export async function callTikHub<T>(
 	call: TikHubCall,
 	policy: RequestPolicy,
 ): Promise<T> {
-	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
+	const { baseUrl, secrets, apiKey } = await readCredentials(ctx, itemIndex);
+	const headers = { ...call.headers, ...(call.keyHeader ? { [call.keyHeader]: apiKey } : {}) };
 	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async () =>
 		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
 			method: call.method,
 			url: `${baseUrl}${call.path}`,
 			body: call.body,
+			...(Object.keys(headers).length ? { headers } : {}),
 			json: true,
 			timeout: policy.timeoutMs,
 			returnFullResponse: true,
