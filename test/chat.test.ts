@@ -358,3 +358,24 @@ describe('TikHub Chat: JSON answers', () => {
 		assert.deepEqual(run.items[0].json.output, { caption: 'A mug' });
 	});
 });
+
+describe('TikHub Chat: the model list', () => {
+	test('"From List" offers the chat models of GET /v1/models only, searchable', async () => {
+		const { TikHubChat } = await import('../nodes/TikHubChat/TikHubChat.node');
+		const ctx = {
+			getNode: () => ({ name: 'TikHub Chat' }),
+			getCredentials: async () => ({ apiKey: server.apiKey, baseUrl: server.baseUrl }),
+			helpers: {
+				httpRequestWithAuthentication: async (_name: string, options: { url: string }) =>
+					await (await fetch(options.url, { headers: { authorization: `Bearer ${server.apiKey}` } })).json(),
+			},
+		};
+		const search = new TikHubChat().methods.listSearch.chatModelSearch;
+		const all = await search.call(ctx as never);
+		const ids = all.results.map((r) => r.value);
+		assert.ok(ids.includes('gpt-4o-mini') && ids.includes('claude-sonnet-4-5-20250929') && ids.includes('gemini-2.5-flash') && ids.includes('deepseek-chat'));
+		assert.ok(!ids.some((id) => /embedding|whisper|transcribe|image|sora|veo|kling|seedance/.test(String(id))), ids.join());
+		const some = await search.call(ctx as never, 'GEMINI');
+		assert.deepEqual(some.results.map((r) => r.value), ['gemini-2.5-flash']);
+	});
+});
