@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../items/parameters';
-import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../items/run-options';
+import { concurrencyOption, maxRetriesOption, optionsCollection, outputBinaryFieldOption, timeoutOption } from '../items/run-options';
 
 /**
  * The fields the image nodes share. Each comment names the API field the parameter fills
@@ -184,12 +184,5 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			description: 'An ID for your end user, passed to TikHub and the model provider to help detect abuse',
 		},
 	];
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...shared, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
+	return optionsCollection([...shared, ...own]);
 }

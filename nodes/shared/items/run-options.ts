@@ -52,3 +52,15 @@ export function outputBinaryFieldOption(description: string, extra: Partial<INod
 		...extra,
 	};
 }
+
+/** A node's Options collection, its options sorted by name as n8n lists them. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
