@@ -4,7 +4,7 @@ import { callTikHub } from '../shared/http/transport';
 import type { ItemJob } from '../shared/items/item-loop';
 import { throwIfProblem } from '../shared/items/problems';
 import { fetchUrlImage, inspectBinaryImage, readImageBytes, type InputImage } from '../shared/media/input-images';
-import { readChatParameters } from './fields';
+import { readChatParameters, type ChatParameters } from './fields';
 import type { ChatImage } from './formats/types';
 import { buildChatItem } from './results';
 
@@ -13,11 +13,9 @@ import { buildChatItem } from './results';
  * sends one message in the chosen wire format and turns the answer into one output item.
  */
 export async function prepareChat(ctx: IExecuteFunctions, itemIndex: number): Promise<ItemJob> {
-	const parameters = readChatParameters(ctx, itemIndex);
-	if ('message' in parameters) {
-		throwIfProblem(ctx, itemIndex, parameters);
-		throw new Error('unreachable');
-	}
+	const read = readChatParameters(ctx, itemIndex);
+	throwIfProblem(ctx, itemIndex, 'message' in read ? read : undefined);
+	const parameters = read as ChatParameters;
 	const { format, fields, imageSource, imageNames, policy } = parameters;
 
 	// Images are checked now (type from their first bytes, size); their bytes are read when the request is sent.

@@ -9,7 +9,8 @@ const KNOWN = new Set([
 	'model', 'messages', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n', 'stream', 'stream_options',
 	'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'user', 'response_format',
 	'seed', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning_effort', 'metadata', 'store', 'service_tier',
-	'modalities', 'verbosity', 'prediction',
+	'modalities', 'verbosity', 'prediction', 'audio', 'functions', 'function_call', 'web_search_options',
+	'prompt_cache_key', 'safety_identifier',
 ]);
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
