@@ -20,7 +20,10 @@ export function concurrencyOption(defaultValue: number, description: string): IN
 	};
 }
 
-export function maxRetriesOption(description: string): INodeProperties {
+const MAX_RETRIES_DESCRIPTION =
+	'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.';
+
+export function maxRetriesOption(description = MAX_RETRIES_DESCRIPTION): INodeProperties {
 	return {
 		displayName: 'Max Retries',
 		name: 'maxRetries',
@@ -53,7 +56,7 @@ export function outputBinaryFieldOption(description: string, extra: Partial<INod
 	};
 }
 
-/** A node's Options collection, its options sorted by name as n8n lists them. */
+/** The Options collection of a node: its optional fields, sorted by display name as n8n lists them (and its lint wants). */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
