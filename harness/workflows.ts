@@ -4,6 +4,7 @@ import { TikHubApi } from '../credentials/TikHubApi.credentials';
 // `.ts` spelled out: without it, Node's resolver (scripts run with tsx) finds the codex file
 // <Node>.node.json beside the node first.
 import { TikHubAudio } from '../nodes/TikHubAudio/TikHubAudio.node.ts';
+import { TikHubChat } from '../nodes/TikHubChat/TikHubChat.node.ts';
 import { TikHubEmbeddings } from '../nodes/TikHubEmbeddings/TikHubEmbeddings.node.ts';
 import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node.ts';
 import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node.ts';
@@ -20,6 +21,8 @@ export const NODE_TYPE = 'n8n-nodes-tikhub.tikHubImageEdit';
 export const EDIT_NODE = 'TikHub Image Edit';
 export const GENERATE_TYPE = 'n8n-nodes-tikhub.tikHubImageGenerate';
 export const GENERATE_NODE = 'TikHub Image Generate';
+export const CHAT_TYPE = 'n8n-nodes-tikhub.tikHubChat';
+export const CHAT_NODE = 'TikHub Chat';
 
 export const AUDIO_TYPE = 'n8n-nodes-tikhub.tikHubAudio';
 export const AUDIO_NODE = 'TikHub Audio';
@@ -32,6 +35,7 @@ export const setup: EngineSetup = {
 		[GENERATE_TYPE]: new TikHubImageGenerate(),
 		[AUDIO_TYPE]: new TikHubAudio(),
 		[EMBEDDINGS_TYPE]: new TikHubEmbeddings(),
+		[CHAT_TYPE]: new TikHubChat(),
 	},
 	credentialTypes: [new TikHubApi()],
 };
@@ -112,6 +116,10 @@ export async function runEdit(server: TikHubServer, run: NodeRun): Promise<NodeR
 
 export async function runGenerate(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
 	return await runNode(GENERATE_TYPE, GENERATE_NODE, server, run);
+}
+
+export async function runChat(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(CHAT_TYPE, CHAT_NODE, server, run);
 }
 
 export async function runAudio(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {

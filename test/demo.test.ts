@@ -39,6 +39,17 @@ test('`npm run demo -- generate-and-edit` generates an image, edits it and write
 	assert.deepEqual(readImageSize(readFileSync(join(root, 'out', file))), { width: 1024, height: 1024 });
 }, 180_000);
 
+test('`npm run demo -- caption-product-image` edits the image, captions it with TikHub Chat and writes caption.json', () => {
+	const stdout = demo('caption-product-image');
+	assert.match(stdout, /TikHub Image Edit: 1 item\(s\)/);
+	assert.match(stdout, /TikHub Chat: 1 item\(s\), model gpt-4o-mini/);
+	assert.match(stdout, /Done: 2 file\(s\) written to out\//);
+	assert.equal(detectFormat(readFileSync(join(root, 'out', 'sample-edited.png'))), 'png');
+	const caption = JSON.parse(readFileSync(join(root, 'out', 'caption.json'), 'utf8')) as { output: Record<string, string>; finishReason: string };
+	assert.deepEqual(Object.keys(caption.output), ['caption', 'altText']);
+	assert.equal(caption.finishReason, 'stop');
+}, 180_000);
+
 test('`npm run demo -- subtitles` transcribes examples/sample.wav and writes out/sample.srt', () => {
 	const stdout = demo('subtitles');
 	assert.match(stdout, /TikHub Audio: 1 item\(s\)/);

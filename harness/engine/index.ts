@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { TestCredentialsHelper } from './credentials-helper';
 import { userFolder } from './env';
 import { captureLogs } from './logger';
-import { InputItems, ManualTrigger, ReadWriteFile } from './stand-in-nodes';
+import { ConvertToFile, InputItems, ManualTrigger, ReadWriteFile } from './stand-in-nodes';
 
 /**
  * Runs workflow JSON through n8n-core's real execution engine (WorkflowExecute), with the
@@ -72,6 +72,7 @@ export { logLines } from './logger';
 const TEST_NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 	'n8n-nodes-base.readWriteFile': new ReadWriteFile(),
+	'n8n-nodes-base.convertToFile': new ConvertToFile(),
 	'test.inputItems': new InputItems(),
 };
 

@@ -100,6 +100,39 @@ export class ReadWriteFile implements INodeType {
 	}
 }
 
+/** n8n-nodes-base.convertToFile: the `toJson` operation (each item to its own file, or all to one). */
+export class ConvertToFile implements INodeType {
+	description = describe('n8n-nodes-base.convertToFile', 'Convert to File', [
+		text('operation', 'toJson'),
+		text('mode', 'once'),
+		text('binaryPropertyName', 'data'),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			default: {},
+			options: [text('fileName'), { displayName: 'Format', name: 'format', type: 'boolean', default: false }],
+		},
+	]);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const file = async (json: unknown, i: number) => {
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const bytes = Buffer.from(JSON.stringify(json, null, options.format ? 2 : undefined));
+			const binary = await this.helpers.prepareBinaryData(bytes, (options.fileName as string) || 'file.json', 'application/json');
+			return { [this.getNodeParameter('binaryPropertyName', i, 'data') as string]: binary };
+		};
+		if (this.getNodeParameter('mode', 0, 'once') === 'once') {
+			const binary = await file(items.map((item) => item.json), 0);
+			return [[{ json: {}, binary, pairedItem: items.map((_, item) => ({ item })) }]];
+		}
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) out.push({ json: {}, binary: await file(items[i].json, i), pairedItem: { item: i } });
+		return [out];
+	}
+}
+
 export interface FixtureBinary {
 	/** The file's bytes, or a stream of them (a large file need not be held in memory). */
 	bytes: Buffer | Readable;

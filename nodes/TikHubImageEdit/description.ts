@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { imageOptions, modelProperty, promptProperty } from '../shared/images/descriptions';
+import { imageUrlsProperty } from '../shared/media/descriptions';
 
 /**
  * The edit node's fields: the shared image fields plus where the images come from (binary
@@ -37,19 +38,10 @@ export const imageEditProperties: INodeProperties[] = [
 			'Binary field of the input item with the image to edit (PNG, JPEG or WebP). With GPT Image 2 VIP you can list several fields separated by commas, e.g. "data, logo", to send several reference images.',
 		displayOptions: { show: { imageSource: ['binary'] } },
 	},
-	{
-		// form: image (one) or image[] (several)
-		displayName: 'Image URL(s)',
-		name: 'imageUrls',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		required: true,
-		default: '',
-		placeholder: 'e.g. https://example.com/product.png',
-		description:
-			'URL of the image to edit (PNG, JPEG or WebP), or a data:image/png;base64,… URL. With GPT Image 2 VIP, several URLs, one per line, send several reference images.',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
+	// form: image (one) or image[] (several)
+	imageUrlsProperty(
+		'URL of the image to edit (PNG, JPEG or WebP), or a data:image/png;base64,… URL. With GPT Image 2 VIP, several URLs, one per line, send several reference images.',
+	),
 	imageOptions('edited', [
 		{
 			// form: mask

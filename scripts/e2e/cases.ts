@@ -11,6 +11,7 @@ import {
 	checkGenerateRequest,
 	checkNodeBinary,
 	checkVideoRequests,
+	checkChatCaption,
 	nodeOutput,
 	type ExecutionReport,
 } from './checks';
@@ -97,6 +98,18 @@ export const CASES: E2eCase[] = [
 			...checkNodeBinary(report, 'TikHub Video', 'video/mp4'),
 			...checkFileWritten(outDir, Buffer.from('ftyp', 'latin1'), 4, 'MP4 (an ftyp box at byte 4)'),
 			...checkVideoRequests(requests, apiKey),
+		],
+	},
+	{
+		// Issue 19: TikHub Chat looks at the edited image (binary vision) and answers a JSON caption, written to caption.json.
+		example: 'caption-product-image',
+		majors: ['2'],
+		check: ({ report, outDir, requests, apiKey }) => [
+			...checkExecution(report),
+			...checkNodeBinary(report, 'TikHub Image Edit'),
+			...checkFileWritten(outDir),
+			...checkEditRequest(requests, apiKey),
+			...checkChatCaption(report, outDir, requests, apiKey),
 		],
 	},
 	{

@@ -129,3 +129,30 @@ export function checkVideoRequests(requests: RecordedRequest[], apiKey: string):
 	if (checks.length === 0) problems.push('the task was never checked');
 	return problems;
 }
+
+/**
+ * TikHub Chat captioned the edited image: one POST /v1/chat/completions with the key, a PNG
+ * data URL and JSON object mode; its output has `output.caption` and `output.altText`; and
+ * caption.json holds that output.
+ */
+export function checkChatCaption(report: ExecutionReport, outDir: string, requests: RecordedRequest[], apiKey: string): string[] {
+	const problems: string[] = [];
+	const calls = requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+	if (calls.length !== 1) return [`the TikHub server saw ${calls.length} POST /v1/chat/completions, expected 1`];
+	const [call] = calls;
+	if (call.authorization !== `Bearer ${apiKey}`) problems.push(`chat authorization header was "${call.authorization ?? ''}"`);
+	const body = JSON.stringify(call.json ?? {});
+	if (!body.includes('"url":"data:image/png;base64,iVBORw0KGgo')) problems.push('the chat request carries no PNG data URL');
+	if (!body.includes('"response_format":{"type":"json_object"}')) problems.push('the chat request is not in JSON object mode');
+	const output = nodeOutput(report, 'TikHub Chat')?.[0]?.json?.output as Record<string, unknown> | undefined;
+	if (typeof output?.caption !== 'string' || typeof output?.altText !== 'string') {
+		problems.push(`TikHub Chat output has no caption and altText: ${JSON.stringify(output)}`);
+	}
+	try {
+		const file = JSON.parse(readFileSync(join(outDir, 'caption.json'), 'utf8')) as { output?: unknown };
+		if (JSON.stringify(file.output) !== JSON.stringify(output)) problems.push('caption.json does not hold the chat output');
+	} catch (error) {
+		problems.push(`caption.json was not written as JSON: ${String(error)}`);
+	}
+	return problems;
+}

@@ -171,3 +171,88 @@ export function toolReply(content: string): string {
 }
 
 export { isRecord };
+
+/** What a format module read from a conversation, for the reply and the usage. */
+export interface Conversation {
+	lastUser: string;
+	allText: string;
+	images: SeenImage[];
+	promptTokens: number;
+	/** The last tool result, when the conversation has one. */
+	toolResult?: string;
+}
+
+export function newConversation(instructions = ''): Conversation {
+	return { lastUser: '', allText: `${instructions}\n`, images: [], promptTokens: instructions ? tokens(instructions) : 0 };
+}
+
+/** Adds one message's text to the conversation. */
+export function addText(conv: Conversation, text: string, fromUser: boolean): void {
+	conv.allText += `${text}\n`;
+	conv.promptTokens += tokens(text) + 4;
+	if (fromUser && text) conv.lastUser = text;
+}
+
+/**
+ * An OpenAI image URL (`image_url` / `input_image`): an http(s) URL is taken as it is, a data URL
+ * must hold PNG, JPEG, WebP or GIF bytes. Returns what is wrong, or undefined when the image is seen.
+ */
+export function seeImageUrl(url: string, conv: Conversation): string | undefined {
+	if (/^https?:\/\//i.test(url)) conv.images.push({ mime: 'url', url });
+	else {
+		const decoded = decodeDataUrl(url);
+		if (typeof decoded === 'string') return decoded;
+		const mime = sniffImage(decoded.bytes);
+		if (!mime) return 'unsupported image';
+		conv.images.push({ mime, bytes: decoded.bytes.length });
+	}
+	conv.promptTokens += IMAGE_TOKENS;
+	return undefined;
+}
+
+export type Reply = { text: string; call?: undefined } | { text?: undefined; call: { name: string; arguments: Record<string, unknown> } };
+
+/**
+ * The scripted model's turn, the same in every format: a queued reply first; with tools offered
+ * and no tool result yet, a call of one tool; after a tool result, text quoting it; else JSON
+ * from the schema, a JSON object, or plain text.
+ */
+export function reply(
+	script: ChatScript,
+	conv: Conversation,
+	how: { tools?: OfferedTool[]; useTools?: boolean; named?: string; schema?: unknown; jsonObject?: boolean },
+): Reply {
+	const scripted = script.replies.shift();
+	if (scripted !== undefined) return { text: scripted };
+	const tools = how.tools ?? [];
+	if (tools.length && how.useTools !== false && conv.toolResult === undefined) {
+		const tool = (how.named && tools.find((t) => t.name === how.named)) || pickTool(tools)!;
+		return { call: { name: tool.name, arguments: toolArguments(tool.parameters, conv.lastUser) } };
+	}
+	if (conv.toolResult !== undefined) return { text: toolReply(conv.toolResult) };
+	if (how.schema !== undefined) return { text: JSON.stringify(valueFromSchema(how.schema, 'answer', conv.lastUser)) };
+	if (how.jsonObject) return { text: jsonObjectReply(conv.allText, conv.lastUser) };
+	return { text: plainReply(conv.lastUser, conv.images) };
+}
+
+/** The text cut to a token limit, and whether it was cut. */
+export function limitText(text: string, limit: number | undefined): { text: string; cut: boolean } {
+	if (limit === undefined || tokens(text) <= limit) return { text, cut: false };
+	return { text: text.slice(0, limit * 4), cut: true };
+}
+
+/** The first of the named numbers outside its range, as [name, min, max]; undefined when all are fine or unset. */
+export function outOfRange(body: Record<string, unknown>, ranges: ReadonlyArray<readonly [string, number, number]>): readonly [string, number, number] | undefined {
+	return ranges.find(([name, min, max]) => body[name] !== undefined && (typeof body[name] !== 'number' || (body[name] as number) < min || (body[name] as number) > max));
+}
+
+/** What every format module gets: which models exist, and the scripted replies. */
+export interface FormatContext {
+	isModel: (id: string) => boolean;
+	script: ChatScript;
+}
+
+/** The first field of a body that the API does not know (each API refuses those by name). */
+export function unknownField(body: Record<string, unknown>, known: ReadonlySet<string>): string | undefined {
+	return Object.keys(body).find((name) => !known.has(name));
+}

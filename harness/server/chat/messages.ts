@@ -1,22 +1,5 @@
-import {
-	decodeBase64,
-	IMAGE_MIMES,
-	IMAGE_TOKENS,
-	isRecord,
-	jsonObjectReply,
-	newId,
-	pickTool,
-	plainReply,
-	sniffImage,
-	tokens,
-	toolArguments,
-	toolReply,
-	valueFromSchema,
-	type ChatAnswer,
-	type ChatScript,
-	type OfferedTool,
-	type SeenImage,
-} from './common';
+import * as common from './common';
+import type { ChatAnswer, Conversation, OfferedTool } from './common';
 
 /** POST /v1/messages in Anthropic's shape (TikHub's "Claude message"), checked the way Anthropic checks it. */
 
@@ -26,18 +9,10 @@ const KNOWN = new Set([
 ]);
 
 export function anthropicError(status: number, type: string, message: string): ChatAnswer {
-	return { status, body: { type: 'error', error: { type, message }, request_id: newId('req_') } };
+	return { status, body: { type: 'error', error: { type, message }, request_id: common.newId('req_') } };
 }
 
 const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
-
-interface Conversation {
-	lastUser: string;
-	allText: string;
-	images: SeenImage[];
-	promptTokens: number;
-	toolResult?: string;
-}
 
 function readBlocks(content: unknown, role: string, at: string, conv: Conversation, toolIds: Set<string>): ChatAnswer | string {
 	if (typeof content === 'string') return content;
@@ -45,21 +20,21 @@ function readBlocks(content: unknown, role: string, at: string, conv: Conversati
 	const texts: string[] = [];
 	for (const [j, block] of content.entries()) {
 		const where = `${at}.content.${j}`;
-		if (!isRecord(block)) return bad(`${where}: Input should be a valid dictionary`);
+		if (!common.isRecord(block)) return bad(`${where}: Input should be a valid dictionary`);
 		if (block.type === 'text') {
 			if (typeof block.text !== 'string') return bad(`${where}.text: Field required`);
 			if (block.text === '') return bad(`${where}: text content blocks must be non-empty`);
 			texts.push(block.text);
 		} else if (block.type === 'image') {
-			const source = isRecord(block.source) ? block.source : undefined;
+			const source = common.isRecord(block.source) ? block.source : undefined;
 			if (!source) return bad(`${where}.source: Field required`);
 			if (source.type === 'base64') {
-				if (!IMAGE_MIMES.includes(source.media_type as never)) {
+				if (!common.IMAGE_MIMES.includes(source.media_type as never)) {
 					return bad(`${where}.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`);
 				}
-				const bytes = typeof source.data === 'string' ? decodeBase64(source.data) : undefined;
+				const bytes = typeof source.data === 'string' ? common.decodeBase64(source.data) : undefined;
 				if (!bytes) return bad(`${where}.source.base64.data: invalid base64 data`);
-				const actual = sniffImage(bytes);
+				const actual = common.sniffImage(bytes);
 				if (!actual) return bad(`${where}.source.base64: Could not process image`);
 				if (actual !== source.media_type) return bad(`${where}.source.base64.data: Image does not match the provided media type ${String(source.media_type)}`);
 				conv.images.push({ mime: actual, bytes: bytes.length });
@@ -69,7 +44,7 @@ function readBlocks(content: unknown, role: string, at: string, conv: Conversati
 			} else {
 				return bad(`${where}.source: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'url', 'file'`);
 			}
-			conv.promptTokens += IMAGE_TOKENS;
+			conv.promptTokens += common.IMAGE_TOKENS;
 		} else if (block.type === 'tool_use' && role === 'assistant') {
 			if (typeof block.id === 'string') toolIds.add(block.id);
 		} else if (block.type === 'tool_result' && role === 'user') {
@@ -77,7 +52,7 @@ function readBlocks(content: unknown, role: string, at: string, conv: Conversati
 				return bad(`${where}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
 			}
 			const result = block.content;
-			conv.toolResult = typeof result === 'string' ? result : Array.isArray(result) ? result.map((r) => (isRecord(r) && typeof r.text === 'string' ? r.text : '')).join('\n') : '';
+			conv.toolResult = typeof result === 'string' ? result : Array.isArray(result) ? result.map((r) => (common.isRecord(r) && typeof r.text === 'string' ? r.text : '')).join('\n') : '';
 		} else {
 			return bad(`${where}: Input tag '${String(block.type)}' found using 'type' does not match any of the expected tags`);
 		}
@@ -92,85 +67,68 @@ function schemaInText(text: string): Record<string, unknown> | undefined {
 	if (start < 0 || end <= start) return undefined;
 	try {
 		const parsed: unknown = JSON.parse(text.slice(start, end + 1));
-		return isRecord(parsed) ? parsed : undefined;
+		return common.isRecord(parsed) ? parsed : undefined;
 	} catch {
 		return undefined;
 	}
 }
 
-export interface MessagesContext {
-	isModel: (id: string) => boolean;
-	script: ChatScript;
-}
-
-export function answerMessages(json: unknown, ctx: MessagesContext): ChatAnswer {
-	if (!isRecord(json)) return bad('messages: Field required');
+export function answerMessages(json: unknown, ctx: common.FormatContext): ChatAnswer {
+	if (!common.isRecord(json)) return bad('messages: Field required');
 	const body = json;
-	for (const name of Object.keys(body)) if (!KNOWN.has(name)) return bad(`${name}: Extra inputs are not permitted`);
+	const unknown = common.unknownField(body, KNOWN);
+	if (unknown) return bad(`${unknown}: Extra inputs are not permitted`);
 	if (typeof body.model !== 'string' || body.model === '') return bad('model: Field required');
 	if (!ctx.isModel(body.model)) return anthropicError(404, 'not_found_error', `model: ${body.model}`);
 	if (body.max_tokens === undefined) return bad('max_tokens: Field required');
 	if (!Number.isInteger(body.max_tokens) || (body.max_tokens as number) < 1) return bad('max_tokens: Input should be a valid integer greater than or equal to 1');
-	for (const [name, max] of [['temperature', 1], ['top_p', 1]] as const) {
-		const value = body[name];
-		if (value !== undefined && (typeof value !== 'number' || value < 0 || value > max)) return bad(`${name}: Input should be less than or equal to ${max}`);
-	}
-	if (body.metadata !== undefined && (!isRecord(body.metadata) || Object.keys(body.metadata).some((k) => k !== 'user_id'))) {
+	const wrong = common.outOfRange(body, [['temperature', 0, 1], ['top_p', 0, 1]]);
+	if (wrong) return bad(`${wrong[0]}: Input should be between ${wrong[1]} and ${wrong[2]}`);
+	if (body.metadata !== undefined && (!common.isRecord(body.metadata) || Object.keys(body.metadata).some((k) => k !== 'user_id'))) {
 		return bad('metadata: Extra inputs are not permitted');
 	}
 	let system = '';
 	if (typeof body.system === 'string') system = body.system;
-	else if (Array.isArray(body.system)) system = body.system.map((b) => (isRecord(b) && typeof b.text === 'string' ? b.text : '')).join('\n');
+	else if (Array.isArray(body.system)) system = body.system.map((b) => (common.isRecord(b) && typeof b.text === 'string' ? b.text : '')).join('\n');
 	else if (body.system !== undefined) return bad('system: Input should be a valid string or list');
 	if (!Array.isArray(body.messages)) return bad('messages: Field required');
 	if (body.messages.length === 0) return bad('messages: at least one message is required');
-	const conv: Conversation = { lastUser: '', allText: `${system}\n`, images: [], promptTokens: tokens(system) };
+	const conv = common.newConversation(system);
 	const toolIds = new Set<string>();
 	for (const [i, message] of body.messages.entries()) {
 		const at = `messages.${i}`;
-		if (!isRecord(message)) return bad(`${at}: Input should be a valid dictionary`);
+		if (!common.isRecord(message)) return bad(`${at}: Input should be a valid dictionary`);
 		if (message.role !== 'user' && message.role !== 'assistant') {
 			return bad(`${at}.role: Input should be 'user' or 'assistant'${message.role === 'system' ? ' (use the top-level `system` parameter for a system prompt)' : ''}`);
 		}
 		const text = readBlocks(message.content, message.role, at, conv, toolIds);
 		if (typeof text !== 'string') return text;
-		conv.allText += `${text}\n`;
-		conv.promptTokens += tokens(text);
-		if (message.role === 'user' && text) conv.lastUser = text;
+		common.addText(conv, text, message.role === 'user');
 	}
 	const tools: OfferedTool[] = [];
 	if (Array.isArray(body.tools)) {
 		for (const [i, tool] of body.tools.entries()) {
-			if (!isRecord(tool) || typeof tool.name !== 'string') return bad(`tools.${i}.name: Field required`);
-			if (!isRecord(tool.input_schema)) return bad(`tools.${i}.input_schema: Field required`);
+			if (!common.isRecord(tool) || typeof tool.name !== 'string') return bad(`tools.${i}.name: Field required`);
+			if (!common.isRecord(tool.input_schema)) return bad(`tools.${i}.input_schema: Field required`);
 			tools.push({ name: tool.name, parameters: tool.input_schema });
 		}
 	}
 
-	let text: string | undefined;
-	let toolUse: { id: string; name: string; input: Record<string, unknown> } | undefined;
-	const scripted = ctx.script.replies.shift();
-	const noTools = isRecord(body.tool_choice) && body.tool_choice.type === 'none';
-	if (scripted !== undefined) text = scripted;
-	else if (tools.length && !noTools && conv.toolResult === undefined) {
-		const tool = pickTool(tools)!;
-		toolUse = { id: newId('toolu_'), name: tool.name, input: toolArguments(tool.parameters, conv.lastUser) };
-	} else if (conv.toolResult !== undefined) text = toolReply(conv.toolResult);
-	else if (/json/i.test(system)) {
-		// No JSON mode on this API: a system prompt that asks for JSON gets JSON, shaped by a schema it quotes.
-		const schema = schemaInText(system);
-		text = schema ? JSON.stringify(valueFromSchema(schema, 'answer', conv.lastUser)) : jsonObjectReply(system, conv.lastUser);
-	} else text = plainReply(conv.lastUser, conv.images);
-
-	let stopReason = toolUse ? 'tool_use' : 'end_turn';
-	const limit = body.max_tokens as number;
-	if (text !== undefined && tokens(text) > limit) {
-		text = text.slice(0, limit * 4);
-		stopReason = 'max_tokens';
-	}
-	const outputTokens = tokens(text ?? JSON.stringify(toolUse?.input ?? {}));
+	// No JSON mode on this API: a system prompt that asks for JSON gets JSON, shaped by a schema it quotes.
+	const wantsJson = /json/i.test(system);
+	const turn = common.reply(ctx.script, conv, {
+		tools,
+		useTools: !(common.isRecord(body.tool_choice) && body.tool_choice.type === 'none'),
+		schema: wantsJson ? schemaInText(system) : undefined,
+		jsonObject: wantsJson,
+	});
+	const toolUse = turn.call && { id: common.newId('toolu_'), name: turn.call.name, input: turn.call.arguments };
+	const limited = turn.text === undefined ? undefined : common.limitText(turn.text, body.max_tokens as number);
+	const text = limited?.text;
+	const stopReason = toolUse ? 'tool_use' : limited?.cut ? 'max_tokens' : 'end_turn';
+	const outputTokens = common.tokens(text ?? JSON.stringify(toolUse?.input ?? {}));
 	const message = {
-		id: newId('msg_'),
+		id: common.newId('msg_'),
 		type: 'message',
 		role: 'assistant',
 		model: body.model,

@@ -1,22 +1,7 @@
-import {
-	decodeDataUrl,
-	IMAGE_TOKENS,
-	isRecord,
-	jsonObjectReply,
-	newId,
-	pickTool,
-	plainReply,
-	sniffImage,
-	tokens,
-	toolArguments,
-	toolReply,
-	valueFromSchema,
-	type ChatAnswer,
-	type ChatScript,
-	type OfferedTool,
-	type SeenImage,
-} from './common';
+import * as common from './common';
+import type { ChatAnswer, Conversation, OfferedTool } from './common';
 import { isReasoningModel } from './chat-completions';
+import { bad, partText, readContent } from './openai';
 import { openAiError } from '../respond';
 
 /** POST /v1/responses in OpenAI's Responses shape (stated in TikHub's docs; the fields beyond model/input/stream are OpenAI's). */
@@ -27,59 +12,31 @@ const KNOWN = new Set([
 	'service_tier', 'prompt_cache_key', 'safety_identifier', 'background', 'stream_options',
 ]);
 
-const bad = (message: string, param: string | null = null, code: string | null = null): ChatAnswer => ({
-	status: 400,
-	body: openAiError(message, param, code),
-});
-
-interface Conversation {
-	lastUser: string;
-	allText: string;
-	images: SeenImage[];
-	promptTokens: number;
-	toolResult?: string;
-}
-
-function readContent(content: unknown, at: string, conv: Conversation): ChatAnswer | string {
-	if (typeof content === 'string') return content;
-	if (!Array.isArray(content)) return bad(`Invalid type for '${at}.content': expected one of a string or an array of objects.`, `${at}.content`, 'invalid_type');
-	const texts: string[] = [];
-	for (const [j, part] of content.entries()) {
-		const where = `${at}.content[${j}]`;
-		if (!isRecord(part)) return bad(`Invalid type for '${where}': expected an object.`, where, 'invalid_type');
-		if (part.type === 'input_text' || part.type === 'output_text') {
-			if (typeof part.text !== 'string') return bad(`Missing required parameter: '${where}.text'.`, `${where}.text`, 'missing_required_parameter');
-			texts.push(part.text);
-		} else if (part.type === 'input_image') {
-			if (typeof part.image_url !== 'string') return bad(`Missing required parameter: '${where}.image_url'.`, `${where}.image_url`, 'missing_required_parameter');
-			if (/^https?:\/\//i.test(part.image_url)) conv.images.push({ mime: 'url', url: part.image_url });
-			else {
-				const decoded = decodeDataUrl(part.image_url);
-				if (typeof decoded === 'string') return bad(decoded, `${where}.image_url`, 'invalid_image_url');
-				const mime = sniffImage(decoded.bytes);
-				if (!mime) return bad("The image data you provided does not represent a valid image. Please check your input and try again with one of the supported image formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'].", where, 'invalid_image_format');
-				conv.images.push({ mime, bytes: decoded.bytes.length });
-			}
-			conv.promptTokens += IMAGE_TOKENS;
-		} else {
+function readParts(content: unknown, at: string, conv: Conversation): ChatAnswer | string {
+	return readContent(content, at, (part, where) => {
+		if (part.type === 'input_text' || part.type === 'output_text') return partText(part, where);
+		if (part.type !== 'input_image') {
 			return bad(`Invalid value: '${String(part.type)}'. Supported values are: 'input_text', 'input_image', 'output_text', 'refusal', 'input_file', 'computer_screenshot', and 'summary_text'.`, `${where}.type`, 'invalid_value');
 		}
-	}
-	return texts.join('\n');
+		if (typeof part.image_url !== 'string') return bad(`Missing required parameter: '${where}.image_url'.`, `${where}.image_url`, 'missing_required_parameter');
+		const wrong = common.seeImageUrl(part.image_url, conv);
+		if (wrong === 'unsupported image') {
+			return bad("The image data you provided does not represent a valid image. Please check your input and try again with one of the supported image formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'].", where, 'invalid_image_format');
+		}
+		return wrong ? bad(wrong, `${where}.image_url`, 'invalid_image_url') : undefined;
+	});
 }
 
 function readInput(input: unknown, conv: Conversation): ChatAnswer | undefined {
 	if (typeof input === 'string') {
-		conv.lastUser = input;
-		conv.allText += `${input}\n`;
-		conv.promptTokens += tokens(input);
+		common.addText(conv, input, true);
 		return undefined;
 	}
 	if (!Array.isArray(input)) return bad("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
 	const callIds = new Set<string>();
 	for (const [i, item] of input.entries()) {
 		const at = `input[${i}]`;
-		if (!isRecord(item)) return bad(`Invalid type for '${at}': expected an object.`, at, 'invalid_type');
+		if (!common.isRecord(item)) return bad(`Invalid type for '${at}': expected an object.`, at, 'invalid_type');
 		if (item.type === 'function_call') {
 			if (typeof item.call_id === 'string') callIds.add(item.call_id);
 			continue;
@@ -98,32 +55,23 @@ function readInput(input: unknown, conv: Conversation): ChatAnswer | undefined {
 		if (!['user', 'assistant', 'system', 'developer'].includes(role)) {
 			return bad(`Invalid value: '${role}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `${at}.role`, 'invalid_value');
 		}
-		const text = readContent(item.content, at, conv);
+		const text = readParts(item.content, at, conv);
 		if (typeof text !== 'string') return text;
-		conv.allText += `${text}\n`;
-		conv.promptTokens += tokens(text) + 4;
-		if (role === 'user') conv.lastUser = text;
+		common.addText(conv, text, role === 'user');
 	}
 	return undefined;
 }
 
-export interface ResponsesContext {
-	isModel: (id: string) => boolean;
-	script: ChatScript;
-}
-
-export function answerResponses(json: unknown, ctx: ResponsesContext): ChatAnswer {
-	if (!isRecord(json)) return bad('We could not parse the JSON body of your request.');
+export function answerResponses(json: unknown, ctx: common.FormatContext): ChatAnswer {
+	if (!common.isRecord(json)) return bad('We could not parse the JSON body of your request.');
 	const body = json;
-	for (const name of Object.keys(body)) if (!KNOWN.has(name)) return bad(`Unknown parameter: '${name}'.`, name, 'unknown_parameter');
+	const unknown = common.unknownField(body, KNOWN);
+	if (unknown) return bad(`Unknown parameter: '${unknown}'.`, unknown, 'unknown_parameter');
 	if (typeof body.model !== 'string' || body.model === '') return bad("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
 	const model = body.model;
 	if (!ctx.isModel(model)) return { status: 404, body: openAiError(`The requested model '${model}' does not exist.`, 'model', 'model_not_found') };
-	for (const [name, min, max] of [['temperature', 0, 2], ['top_p', 0, 1]] as const) {
-		const value = body[name];
-		if (value === undefined) continue;
-		if (typeof value !== 'number' || value < min || value > max) return bad(`Invalid '${name}': expected a number between ${min} and ${max}.`, name, 'invalid_value');
-	}
+	const wrong = common.outOfRange(body, [['temperature', 0, 2], ['top_p', 0, 1]]);
+	if (wrong) return bad(`Invalid '${wrong[0]}': expected a number between ${wrong[1]} and ${wrong[2]}.`, wrong[0], 'invalid_value');
 	const reasoning = isReasoningModel(model);
 	if (reasoning && body.temperature !== undefined && body.temperature !== 1) {
 		return bad("Unsupported parameter: 'temperature' is not supported with this model.", 'temperature', 'unsupported_parameter');
@@ -135,7 +83,7 @@ export function answerResponses(json: unknown, ctx: ResponsesContext): ChatAnswe
 		}
 	}
 	if (body.reasoning !== undefined) {
-		const effort = isRecord(body.reasoning) ? body.reasoning.effort : undefined;
+		const effort = common.isRecord(body.reasoning) ? body.reasoning.effort : undefined;
 		if (!reasoning) return bad("Unsupported parameter: 'reasoning.effort' is not supported with this model.", 'reasoning.effort', 'unsupported_parameter');
 		if (effort !== undefined && !['minimal', 'low', 'medium', 'high'].includes(String(effort))) {
 			return bad(`Invalid value: '${String(effort)}'. Supported values are: 'minimal', 'low', 'medium', and 'high'.`, 'reasoning.effort', 'invalid_value');
@@ -143,7 +91,7 @@ export function answerResponses(json: unknown, ctx: ResponsesContext): ChatAnswe
 	}
 	if (body.instructions !== undefined && typeof body.instructions !== 'string') return bad("Invalid type for 'instructions': expected a string.", 'instructions', 'invalid_type');
 	if (body.user !== undefined && typeof body.user !== 'string') return bad("Invalid type for 'user': expected a string.", 'user', 'invalid_type');
-	const conv: Conversation = { lastUser: '', allText: `${(body.instructions as string | undefined) ?? ''}\n`, images: [], promptTokens: 0 };
+	const conv = common.newConversation((body.instructions as string | undefined) ?? '');
 	const problem = readInput(body.input, conv);
 	if (problem) return problem;
 
@@ -151,13 +99,13 @@ export function answerResponses(json: unknown, ctx: ResponsesContext): ChatAnswe
 	if (body.tools !== undefined) {
 		if (!Array.isArray(body.tools)) return bad("Invalid type for 'tools': expected an array.", 'tools', 'invalid_type');
 		for (const [i, tool] of body.tools.entries()) {
-			if (!isRecord(tool) || tool.type !== 'function' || typeof tool.name !== 'string') {
+			if (!common.isRecord(tool) || tool.type !== 'function' || typeof tool.name !== 'string') {
 				return bad(`Missing required parameter: 'tools[${i}].name'.`, `tools[${i}].name`, 'missing_required_parameter');
 			}
 			tools.push({ name: tool.name, parameters: tool.parameters });
 		}
 	}
-	const format = isRecord(body.text) && isRecord(body.text.format) ? body.text.format : undefined;
+	const format = common.isRecord(body.text) && common.isRecord(body.text.format) ? body.text.format : undefined;
 	if (format && !['text', 'json_object', 'json_schema'].includes(String(format.type))) {
 		return bad(`Invalid value: '${String(format.type)}'. Supported values are: 'text', 'json_object', and 'json_schema'.`, 'text.format.type', 'invalid_value');
 	}
@@ -166,35 +114,27 @@ export function answerResponses(json: unknown, ctx: ResponsesContext): ChatAnswe
 	}
 	if (format?.type === 'json_schema') {
 		if (typeof format.name !== 'string') return bad("Missing required parameter: 'text.format.name'.", 'text.format.name', 'missing_required_parameter');
-		if (!isRecord(format.schema)) return bad("Missing required parameter: 'text.format.schema'.", 'text.format.schema', 'missing_required_parameter');
+		if (!common.isRecord(format.schema)) return bad("Missing required parameter: 'text.format.schema'.", 'text.format.schema', 'missing_required_parameter');
 	}
 
-	const choice = body.tool_choice;
-	let text: string | undefined;
-	let call: { call_id: string; name: string; arguments: string } | undefined;
-	const scripted = ctx.script.replies.shift();
-	if (scripted !== undefined) text = scripted;
-	else if (tools.length && choice !== 'none' && conv.toolResult === undefined) {
-		const tool = pickTool(tools)!;
-		call = { call_id: newId('call_'), name: tool.name, arguments: JSON.stringify(toolArguments(tool.parameters, conv.lastUser)) };
-	} else if (conv.toolResult !== undefined) text = toolReply(conv.toolResult);
-	else if (format?.type === 'json_schema') text = JSON.stringify(valueFromSchema(format.schema, 'answer', conv.lastUser));
-	else if (format?.type === 'json_object') text = jsonObjectReply(conv.allText, conv.lastUser);
-	else text = plainReply(conv.lastUser, conv.images);
-
-	let incomplete = false;
+	const turn = common.reply(ctx.script, conv, {
+		tools,
+		useTools: body.tool_choice !== 'none',
+		schema: format?.type === 'json_schema' ? format.schema : undefined,
+		jsonObject: format?.type === 'json_object',
+	});
+	const call = turn.call && { call_id: common.newId('call_'), name: turn.call.name, arguments: JSON.stringify(turn.call.arguments) };
 	const limit = body.max_output_tokens as number | undefined;
-	if (text !== undefined && limit !== undefined && tokens(text) > limit) {
-		text = text.slice(0, limit * 4);
-		incomplete = true;
-	}
-	const outputTokens = tokens(text ?? call?.arguments ?? '');
+	const limited = turn.text === undefined ? undefined : common.limitText(turn.text, limit);
+	const text = limited?.text;
+	const incomplete = limited?.cut === true;
+	const outputTokens = common.tokens(text ?? call?.arguments ?? '');
 	const created = Math.floor(Date.now() / 1000);
 	const item = call
-		? { type: 'function_call', id: newId('fc_'), status: 'completed', ...call }
-		: { type: 'message', id: newId('msg_'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+		? { type: 'function_call', id: common.newId('fc_'), status: 'completed', ...call }
+		: { type: 'message', id: common.newId('msg_'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
 	const response = {
-		id: newId('resp_'),
+		id: common.newId('resp_'),
 		object: 'response',
 		created_at: created,
 		status: incomplete ? 'incomplete' : 'completed',

@@ -13,6 +13,8 @@ export interface TikHubCredentials {
 	baseUrl: string;
 	/** The key as saved and as sent (trimmed): both are masked in every message. */
 	secrets: string[];
+	/** The key as sent (trimmed), for a provider-native key header; never for a message. */
+	apiKey: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function readCredentials(ctx: CredentialContext, itemIndex: number)
 			},
 		);
 	}
-	return { baseUrl, secrets: [rawKey, apiKey] };
+	return { baseUrl, secrets: [rawKey, apiKey], apiKey };
 }
 
 /** Masks the credential's key in a text built from a response (e.g. a message in a 200 body). */

@@ -72,6 +72,13 @@ export interface TikHubCall {
 	 * its exact Content-Length. (Node's FormData still works, but holds every file in memory.)
 	 */
 	body?: MultipartBody | FormData | IDataObject;
+	/** Extra headers, e.g. a provider's version header. */
+	headers?: Record<string, string>;
+	/**
+	 * A header that also carries the key (the credential always sends it as Bearer): for API
+	 * families that read their provider's own header (`x-api-key`, `x-goog-api-key`).
+	 */
+	keyHeader?: string;
 	/**
 	 * What a successful answer's body is: `json` (the default; anything else is an error) or
 	 * `text` (returned as a string, e.g. a transcription asked for as plain text or subtitles).
@@ -86,7 +93,8 @@ export async function callTikHub<T>(
 	call: TikHubCall,
 	policy: RequestPolicy,
 ): Promise<T> {
-	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
+	const { baseUrl, secrets, apiKey } = await readCredentials(ctx, itemIndex);
+	const headers = { ...call.headers, ...(call.keyHeader ? { [call.keyHeader]: apiKey } : {}) };
 	const { body } = call;
 	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async (attempt) => {
 		// A multipart body is opened for each try: its files are read again from the binary store.
@@ -97,9 +105,9 @@ export async function callTikHub<T>(
 				url: `${baseUrl}${call.path}`,
 				// A stream is piped to the socket by n8n's client (axios) as it is read.
 				body: (form ?? body) as IDataObject,
-				...(isMultipartBody(body)
-					? { headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) } }
-					: {}),
+				headers: isMultipartBody(body)
+					? { ...headers, 'content-type': body.contentType, 'content-length': String(body.contentLength) }
+					: headers,
 				json: true,
 				...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
 				timeout: attempt.timeoutMs,

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../items/parameters';
-import { concurrencyOption, maxRetriesOption, outputBinaryFieldOption, timeoutOption } from '../items/run-options';
+import { concurrencyOption, maxRetriesOption, optionsCollection, outputBinaryFieldOption, timeoutOption } from '../items/run-options';
 
 /**
  * The fields the image nodes share. Each comment names the API field the parameter fills
@@ -55,15 +55,6 @@ export function promptProperty(description: string, placeholder: string): INodeP
 		placeholder,
 		description,
 	};
-}
-
-/**
- * Alphabetical, ignoring case. Not localeCompare: its first call loads ICU's collator, which
- * cost about half of the package's load time when n8n starts.
- */
-function byDisplayName(a: INodeProperties, b: INodeProperties): number {
-	const [x, y] = [a.displayName.toLowerCase(), b.displayName.toLowerCase()];
-	return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** The Options collection: the shared options plus the node's own, sorted as n8n lists them. */
@@ -191,12 +182,5 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			description: 'An ID for your end user, passed to TikHub and the model provider to help detect abuse',
 		},
 	];
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...shared, ...own].sort(byDisplayName),
-	};
+	return optionsCollection([...shared, ...own]);
 }

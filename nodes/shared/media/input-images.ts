@@ -27,7 +27,8 @@ import type { RequestPolicy } from '../http/transport';
  * request is sent, so memory holds the images in flight, not every image of the batch.
  */
 
-export type ImageRole = 'image' | 'mask';
+/** `image` and `mask` for the image models; `vision` for an image a chat model looks at. */
+export type ImageRole = 'image' | 'mask' | 'vision';
 
 export interface InputImage extends UploadFile {
 	/** Where it came from, for messages: `"photo.png" in "data"` or a URL without its query. */
@@ -42,10 +43,26 @@ export interface InputImage extends UploadFile {
 	hasTransparentPixel?: boolean;
 }
 
-/** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
-const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024 };
+/**
+ * OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. For vision
+ * 20 MB: OpenAI's chat limit, and Gemini's for a whole inline request (Anthropic takes 5 MB per
+ * image, and says so itself when one is larger).
+ */
+const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024, vision: 20 * 1024 * 1024 };
 
-const ACCEPTED_KINDS: Record<ImageRole, string[]> = { image: ['png', 'jpeg', 'webp'], mask: ['png'] };
+const ACCEPTED_KINDS: Record<ImageRole, string[]> = {
+	image: ['png', 'jpeg', 'webp'],
+	mask: ['png'],
+	vision: ['png', 'jpeg', 'webp', 'gif'],
+};
+
+const KIND_NAMES: Record<string, string> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', gif: 'GIF' };
+
+/** "a PNG, JPEG or WebP": the kinds a role takes, as words. */
+function kindsInWords(role: ImageRole): string {
+	const names = ACCEPTED_KINDS[role].map((kind) => KIND_NAMES[kind]);
+	return names.length === 1 ? `a ${names[0]}` : `a ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
 
 /** Reads and checks an image from an input item's binary field. */
 export async function inspectBinaryImage(
@@ -168,13 +185,13 @@ function checkImageBytes(
 	const info = readImageInfo(head);
 	if (!info) {
 		throw fail(
-			role === 'mask' ? 'is not a PNG image (its bytes are no image format we know)' : 'is not a PNG, JPEG or WebP image (its bytes are no image format we know)',
+			`is not ${kindsInWords(role)} image (its bytes are no image format we know)`,
 			'Check that the file really is an image; a download may have saved an error page instead.',
 		);
 	}
 	if (!ACCEPTED_KINDS[role].includes(info.kind)) {
 		throw fail(
-			role === 'mask' ? `is not a PNG (its bytes are ${info.mimeType})` : `is not a PNG, JPEG or WebP (its bytes are ${info.mimeType})`,
+			`is not ${kindsInWords(role)} (its bytes are ${info.mimeType})`,
 			role === 'mask'
 				? 'A mask must be a PNG with transparency: fully transparent pixels mark where to edit.'
 				: 'Convert the image first, e.g. with the Edit Image node.',

@@ -37,7 +37,7 @@ export function modelIds(body: unknown): string[] {
 	const ids = data
 		.map((entry) => (entry as IDataObject | null)?.id)
 		.filter((id): id is string => typeof id === 'string' && id.trim() !== '');
-	return [...new Set(ids)].sort((a, b) => a.localeCompare(b));
+	return [...new Set(ids)].sort();
 }
 
 /** `GET <Base URL>/v1/models` with the credential; the list of model ids, sorted. */
