@@ -36,6 +36,13 @@ describe('TikHub Chat: bad input is refused before any request', () => {
 		{ name: 'a URL that is no URL', parameters: chat({ imageSource: 'url', imageUrls: 'photo.png' }), message: /"photo.png" is not an http\(s\) URL/ },
 		{ name: 'no URL', parameters: chat({ imageSource: 'url', imageUrls: '\n \n' }), message: /No image URL is given/ },
 		{
+			// Issue 17, point 1: the URL is shown without its user-info and query.
+			name: 'a URL of another scheme, shown without its password and token',
+			parameters: chat({ imageSource: 'url', imageUrls: 'ftp://ann:hunter2@cdn.example.com/shoe.png?sig=s3cr3t' }),
+			message: /^"ftp:\/\/cdn\.example\.com\/shoe\.png" is not an http\(s\) URL$/,
+		},
+		{ name: 'a binary field listed twice', parameters: chat({ imageSource: 'binary', binaryPropertyName: 'data, data' }), items: [imageItem()], message: /The binary field "data" is listed twice/ },
+		{
 			name: 'a JSON schema that is not JSON',
 			parameters: chat({ options: { responseFormat: 'jsonSchema', jsonSchema: '{"type": "object",' } }),
 			message: /The JSON Schema option is not valid JSON/,
@@ -166,5 +173,22 @@ describe('TikHub Chat: failures', () => {
 		});
 		assert.equal(run.items[0].json.error, "The model's answer is not valid JSON");
 		assert.match(String(run.items[0].json.errorDescription), /cut off at Max Tokens: raise it/);
+	});
+});
+
+describe('TikHub Chat: image URLs are read with the shared list parser (issue 17, point 2)', () => {
+	test('a comma inside a URL does not split it: one image is sent', async () => {
+		const url = server.host(
+			Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
+			'png',
+			'image/png',
+		);
+		const withCommas = `${url}?tr=w-300,h-300`;
+		await runChat(server, { parameters: chat({ imageSource: 'url', imageUrls: withCommas }), items: oneItem });
+		const sent = server.requests.find((r) => r.path === '/v1/chat/completions');
+		const parts = ((sent?.json?.messages as IDataObject[])?.at(-1)?.content ?? []) as IDataObject[];
+		const images = parts.filter((part) => part.type === 'image_url');
+		assert.equal(images.length, 1);
+		assert.equal((images[0].image_url as IDataObject).url, withCommas);
 	});
 });
