@@ -45,10 +45,10 @@ export interface VideoResult {
 export { useServer } from './use-server';
 
 /** The create calls the server saw, in order. */
-export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'POST');
+export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.call === 'create');
 
-/** The status checks the server saw, in order. */
-export const statusChecks = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'GET');
+/** The status checks the server saw, in order (Veo's are POSTs). */
+export const statusChecks = (server: TikHubServer) => server.videos.requests.filter((request) => request.call === 'status');
 
 /** Waiting that suits tests: checks every 50 ms. */
 export const FAST = { pollInterval: 0.05 };

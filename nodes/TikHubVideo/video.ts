@@ -2,12 +2,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { throwIfProblem } from '../shared/items/problems';
-import { inspectBinaryImage, readImageBytes, type InputImage } from '../shared/media/input-images';
+import { fetchUrlImage, inspectBinaryImage, readImageBytes, type InputImage } from '../shared/media/input-images';
 import type { ItemJob } from '../shared/items/item-loop';
 import { redactKey } from '../shared/http/credentials';
 import { callTikHub, type RequestPolicy } from '../shared/http/transport';
 import { checkParameters, readVideoParameters, type VideoParameters } from './fields';
-import { AnswerError, type FirstFrame, type TaskKind, type TaskState } from './providers/types';
+import { AnswerError, type FirstFrame, type FrameFile, type ProviderCall, type TaskKind, type TaskState, type VideoProvider } from './providers/types';
 import { apiError, failedTaskError, statusItem, taskJson, videoItem, type TaskContext } from './results';
 import { settle, waitForTask } from './wait';
 
@@ -24,6 +24,7 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 	throwIfProblem(ctx, itemIndex, checkParameters(parameters));
 
 	if (parameters.operation === 'get') {
+		throwIfProblem(ctx, itemIndex, provider.checkTaskId?.(parameters.taskId));
 		return guarded(ctx, itemIndex, parameters, async (policy) => await getTask(ctx, itemIndex, parameters, policy));
 	}
 
@@ -31,15 +32,20 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 	let image: InputImage | undefined;
 	if (request.imageSource === 'binary') {
 		image = await inspectBinaryImage(ctx, itemIndex, parameters.binaryPropertyName, 'image', 'Input Binary Field');
-		throwIfProblem(ctx, itemIndex, provider.checkImage(image));
+	} else if (request.imageSource === 'url' && provider.frame?.fromUrl === 'download') {
+		// A provider that takes only the bytes: downloaded now (without the key), checked before paying.
+		image = await fetchUrlImage(ctx, itemIndex, parameters.imageUrl, 'image', parameters.policy);
 	}
+	if (image) throwIfProblem(ctx, itemIndex, provider.checkImage(image, request));
 
 	return guarded(ctx, itemIndex, parameters, async (policy) => {
-		const frame: FirstFrame | undefined = image
-			? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
-			: request.imageSource === 'url'
-				? { url: parameters.imageUrl }
-				: undefined;
+		const file = image && provider.frame?.as === 'file' ? await frameFile(image) : undefined;
+		const frame: FirstFrame | undefined =
+			image && !file
+				? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
+				: request.imageSource === 'url' && !image
+					? { url: parameters.imageUrl }
+					: undefined;
 		const kind = provider.taskKind(request);
 		const context: TaskContext = {
 			providerName: parameters.providerName,
@@ -47,14 +53,14 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 			request,
 			taskType: parameters.providerName === 'kling' ? kind : undefined,
 		};
-		const created = await createTask(ctx, itemIndex, parameters, kind, frame, policy);
+		const created = await createTask(ctx, itemIndex, parameters, kind, policy, frame, file);
 		if (parameters.operation === 'create') return [statusItem(itemIndex, created, context)];
 
-		const [pollPath] = provider.pollPaths(created.taskId, kind);
+		const [pollCall] = statusCalls(provider, created.taskId, kind, request.model);
 		const task = await waitForTask(ctx, itemIndex, {
 			label: provider.label,
 			task: created,
-			check: async () => provider.parseTask(await callTikHub(ctx, itemIndex, { method: 'GET', path: pollPath }, policy), created.taskId),
+			check: async () => provider.parseTask(await callTikHub(ctx, itemIndex, pollCall, policy), created.taskId),
 			waiting: parameters.waiting,
 			itemJson: taskJson(created, context),
 		});
@@ -72,14 +78,15 @@ async function createTask(
 	itemIndex: number,
 	parameters: VideoParameters,
 	kind: TaskKind,
-	frame: FirstFrame | undefined,
 	policy: RequestPolicy,
+	frame?: FirstFrame,
+	file?: FrameFile,
 ): Promise<TaskState> {
 	const { provider, request } = parameters;
 	const body = await callTikHub(
 		ctx,
 		itemIndex,
-		{ method: 'POST', path: provider.createPath(kind), body: provider.createBody(request, frame) },
+		{ method: 'POST', path: provider.createPath(kind, request), body: provider.createBody(request, frame, file) },
 		{ ...policy, idempotent: false },
 	);
 	return provider.parseCreated(body);
@@ -88,16 +95,14 @@ async function createTask(
 /** Get Task: one status check. Kling tasks are looked up under both kinds unless told which. */
 async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: VideoParameters, policy: RequestPolicy) {
 	const { provider, taskId } = parameters;
-	const paths = provider.pollPaths(taskId, parameters.taskKind);
+	const paths = statusCalls(provider, taskId, parameters.taskKind);
 	let task: TaskState | undefined;
 	let taskType: string | undefined;
-	for (const [index, path] of paths.entries()) {
-		const checked = await settle(async () =>
-			provider.parseTask(await callTikHub(ctx, itemIndex, { method: 'GET', path }, policy), taskId),
-		);
+	for (const [index, call] of paths.entries()) {
+		const checked = await settle(async () => provider.parseTask(await callTikHub(ctx, itemIndex, call, policy), taskId));
 		if ('value' in checked) {
 			task = checked.value;
-			taskType = parameters.providerName === 'kling' ? path.split('/').at(-2) : undefined;
+			taskType = parameters.providerName === 'kling' ? call.path.split('/').at(-2) : undefined;
 			break;
 		}
 		const { error } = checked;
@@ -115,6 +120,18 @@ async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: Vi
 	if (!task) throw new AnswerError(`${provider.label} found no task ${taskId}`);
 	if (task.phase === 'pending') return [statusItem(itemIndex, task, context)];
 	return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
+}
+
+/** Where a task's status is checked: the provider's own calls (Veo's POST), or a GET per poll path. */
+function statusCalls(provider: VideoProvider, taskId: string, kind?: TaskKind, model?: string): ProviderCall[] {
+	if (provider.pollCalls) return provider.pollCalls(taskId, model);
+	return provider.pollPaths(taskId, kind).map((path) => ({ method: 'GET', path }));
+}
+
+/** The first frame as a multipart file (Sora), read when the request is sent. */
+async function frameFile(image: InputImage): Promise<FrameFile> {
+	const { width, height } = image.info;
+	return { file: await image.blob(), fileName: image.fileName, mimeType: image.mimeType, width, height };
 }
 
 /** An answer that says "no such task here" (Kling: look under the other kind of task). */

@@ -37,6 +37,7 @@ const MIN_IMAGE_SIDE = 300;
 
 export const kling: VideoProvider = {
 	label: 'Kling',
+	options: ['duration', 'aspectRatio', 'mode', 'sound', 'negativePrompt'],
 
 	checkRequest(request) {
 		const characters = [...request.prompt].length;

@@ -34,6 +34,7 @@ const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
 
 export const seedance: VideoProvider = {
 	label: 'Seedance',
+	options: ['duration', 'aspectRatio', 'resolution', 'watermark', 'generateAudio', 'seed', 'cameraFixed'],
 
 	checkRequest(request) {
 		if (request.imageSource === 'none' && request.prompt.trim() === '') {
