@@ -37,7 +37,6 @@ export type { KlingKind, TaskScript, VideoApi, VideoApiHost, VideoProviderName, 
  */
 
 const SEEDANCE_TASKS = '/seedance/v3/contents/generations/tasks';
-const KLING_VIDEOS = '/kling/v1/videos';
 
 const SEEDANCE_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'];
 const SEEDANCE_RESOLUTIONS = ['480p', '720p', '1080p'];

@@ -23,26 +23,28 @@ const CREATES = { operation: ['generate', 'create'] };
 /** For options inside the collection: shown by the top-level fields (the leading slash). */
 const onlyFor = (show: Record<string, string[]>) => ({ show: Object.fromEntries(Object.entries(show).map(([k, v]) => [`/${k}`, v])) });
 
-/** A yes/no option only some providers have. */
-function flag(provider: ProviderName[], displayName: string, name: string, description: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'boolean',
-		default: false,
-		description,
-		displayOptions: onlyFor({ provider, ...CREATES }),
-	};
+/**
+ * Options only some providers take are still shown for every provider: n8n drops an option its
+ * form hides, so one set for another provider (after switching Provider, or in a copied
+ * workflow) would be lost without a word. The node refuses it instead, naming the providers
+ * that take it (fields.ts); the description names them up front.
+ */
+const PROVIDER_OPTION = onlyFor(CREATES);
+
+/** A yes/no option only some providers take. */
+function flag(displayName: string, name: string, description: string): INodeProperties {
+	return { displayName, name, type: 'boolean', default: false, description, displayOptions: PROVIDER_OPTION };
 }
 
 /** The Model field of one provider: its known models, any other by expression. */
 function modelField(provider: ProviderName, label: string, models: Array<{ name: string; value: string }>): INodeProperties {
+	const firstModel = models[0].value;
 	return {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
 		options: models,
-		default: models[0].value,
+		default: firstModel,
 		description: `The ${label} model. To use a model not listed here, switch this field to Expression and type its ID.`,
 		displayOptions: { show: { provider: [provider], ...CREATES } },
 	};
@@ -196,7 +198,7 @@ export const videoProperties: INodeProperties[] = [
 				displayOptions: onlyFor(CREATES),
 			},
 			// Seedance: camera_fixed
-			flag(['seedance'], 'Camera Fixed', 'cameraFixed', 'Whether the camera stays still'),
+			flag('Camera Fixed', 'cameraFixed', 'Seedance only. Whether the camera stays still.'),
 			concurrencyOption(
 				DEFAULT_VIDEO_CONCURRENCY,
 				'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
@@ -213,7 +215,7 @@ export const videoProperties: INodeProperties[] = [
 				displayOptions: onlyFor(CREATES),
 			},
 			// Seedance: generate_audio; Veo: parameters.generateAudio
-			flag(['seedance', 'veo'], 'Generate Audio', 'generateAudio', 'Whether the video gets a sound track (Seedance 1.5 Pro and later, Veo 3 and later)'),
+			flag('Generate Audio', 'generateAudio', 'Seedance and Veo only. Whether the video gets a sound track (Seedance 1.5 Pro and later, Veo 3 and later).'),
 			maxRetriesOption(
 				'How many times to try a request again when TikHub is rate limited (429), fails (5xx) or cannot be reached. Creating a task is retried only when TikHub cannot have started it (429, no connection), so a video is never billed twice.',
 			),
@@ -237,8 +239,8 @@ export const videoProperties: INodeProperties[] = [
 					{ name: 'Professional', value: 'pro', description: '1080p, higher quality' },
 				],
 				default: 'std',
-				description: 'Quality mode (Kling)',
-				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+				description: 'Kling only. Quality mode.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			{
 				// Kling: negative_prompt; Veo: parameters.negativePrompt
@@ -246,8 +248,8 @@ export const videoProperties: INodeProperties[] = [
 				name: 'negativePrompt',
 				type: 'string',
 				default: '',
-				description: 'What the video should not show (Kling, Veo)',
-				displayOptions: onlyFor({ provider: ['kling', 'veo'], ...CREATES }),
+				description: 'Kling and Veo only. What the video should not show.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			outputBinaryFieldOption('Name of the binary field that holds the video in the output item', {
 				displayOptions: onlyFor({ operation: ['generate', 'get'] }),
@@ -272,8 +274,8 @@ export const videoProperties: INodeProperties[] = [
 					{ name: '1080p', value: '1080p' },
 				],
 				default: '720p',
-				description: 'Resolution of the video (Seedance; Veo: 720p or 1080p). Higher costs more.',
-				displayOptions: onlyFor({ provider: ['seedance', 'veo'], ...CREATES }),
+				description: 'Seedance and Veo only (Veo: 720p or 1080p). Resolution of the video; higher costs more.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			{
 				// Seedance: seed
@@ -281,8 +283,8 @@ export const videoProperties: INodeProperties[] = [
 				name: 'seed',
 				type: 'number',
 				default: -1,
-				description: 'The same seed with the same fields gives a similar video; -1 picks one at random (Seedance)',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+				description: 'Seedance only. The same seed with the same fields gives a similar video; -1 picks one at random.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			{
 				// Sora: size
@@ -291,17 +293,17 @@ export const videoProperties: INodeProperties[] = [
 				type: 'options',
 				options: SORA_SIZES.map((size) => ({ name: size.endsWith('x720') || size.endsWith('x1024') ? `${size} (Landscape)` : `${size} (Portrait)`, value: size })),
 				default: '1280x720',
-				description: 'Width x height of the video (Sora). 1792x1024 and 1024x1792 need sora-2-pro. A first-frame image must have exactly this size.',
-				displayOptions: onlyFor({ provider: ['sora'], ...CREATES }),
+				description: 'Sora only. Width x height of the video; 1792x1024 and 1024x1792 need sora-2-pro. A first-frame image must have exactly this size.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			// Kling: sound ("on" / "off")
-			flag(['kling'], 'Sound', 'sound', 'Whether the video gets sound (Kling V2.6 and later)'),
+			flag('Sound', 'sound', 'Kling only. Whether the video gets sound (Kling V2.6 and later).'),
 			timeoutOption(
 				DEFAULT_VIDEO_TIMEOUT_SECONDS,
 				'How long to wait for TikHub to answer one request (a create, a status check or the download); not the wait for the video, which is Max Wait',
 			),
 			// Seedance: watermark
-			flag(['seedance'], 'Watermark', 'watermark', 'Whether the video carries the provider\'s "AI generated" watermark'),
+			flag('Watermark', 'watermark', 'Seedance only. Whether the video carries the provider\'s "AI generated" watermark.'),
 		],
 	},
 ];
