@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from '../harness/engine';
 import { png } from '../harness/fixtures';
-import { readMp4Boxes, TINY_WEBP, type TikHubServer } from '../harness/server';
+import { TINY_WEBP, type TikHubServer } from '../harness/server';
 import { expectNoSecret } from './secrets';
-import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
+import { createCalls, expectOneVideo, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
 let server: TikHubServer;
 useServer((started) => (server = started));
@@ -18,19 +17,7 @@ const OPERATION = /^models\/veo-3\.1-generate-preview\/operations\/[0-9a-f]+$/;
 const generate = (parameters: Record<string, unknown> = {}, extra: Partial<Parameters<typeof runVideo>[1]> = {}) =>
 	runVideo(server, { parameters: { provider: 'veo', operation: 'generate', model: MODEL, prompt: 'A cat surfs a wave', ...parameters, options: { ...FAST, ...(parameters.options as object) } }, ...extra });
 
-async function oneVideo(run: VideoResult) {
-	expectNoSecret(server, run);
-	assert.equal(run.error, undefined, `${run.error?.message} | ${run.error?.description}`);
-	assert.equal(run.items.length, 1);
-	const [item] = run.items;
-	const binary = item.binary?.data;
-	assert.ok(binary, 'the item has the video in binary "data"');
-	assert.equal(binary.mimeType, 'video/mp4');
-	const bytes = await readBinary(binary);
-	assert.deepEqual(readMp4Boxes(bytes)?.map((box) => box.type), ['ftyp', 'moov', 'mdat']);
-	assert.deepEqual(item.pairedItem, { item: 0 });
-	return { json: item.json, bytes };
-}
+const oneVideo = async (run: VideoResult) => await expectOneVideo(server, run);
 
 describe('Veo generate', () => {
 	test('text-to-video: predictLongRunning with the set parameters, fetchPredictOperation with the operation name, the inline video as binary', async () => {

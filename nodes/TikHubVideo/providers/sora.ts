@@ -1,6 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import * as json from './json';
+import { imageFormatProblem } from './limits';
 import { AnswerError, type Phase, type TaskState, type VideoProvider, type VideoRequest } from './types';
 
 /**
@@ -82,9 +81,8 @@ export const sora: VideoProvider = {
 	},
 
 	checkImage(image, request) {
-		if (!['png', 'jpeg', 'webp'].includes(image.info.kind)) {
-			return { message: `The image ${image.label} is ${image.info.mimeType}; Sora takes JPEG, PNG or WebP` };
-		}
+		const format = imageFormatProblem(image, 'Sora', ['jpeg', 'png', 'webp']);
+		if (format) return format;
 		const { width, height } = image.info;
 		if (width === undefined || height === undefined) {
 			return { message: `The size of the image ${image.label} could not be read; Sora needs it to equal the video's size` };
@@ -141,26 +139,26 @@ function parseVideo(body: unknown, taskId: string): TaskState {
 	const id = json.stringOf(body.id) ?? (taskId || undefined);
 	if (!id) throw new AnswerError('Sora answered without a video id');
 	const providerStatus = json.stringOf(body.status);
-	// Right after creation OpenAI says "queued"; a status this node does not know yet counts as still going.
-	const known = STATUSES[(providerStatus ?? 'queued').toLowerCase()] ?? { status: providerStatus ?? 'queued', phase: 'pending' };
-	const error = json.isRecord(body.error) ? body.error : {};
-	return {
-		taskId: id,
-		phase: known.phase,
-		status: known.status,
-		providerStatus,
-		videoPath: known.phase === 'succeeded' ? `${videoPath(id)}/content` : undefined,
-		reason: known.phase === 'failed' ? failureReason(error) : undefined,
-		details: json.defined({
-			model: json.stringOf(body.model),
-			progress: json.numberOf(body.progress),
-			duration: json.numberOf(body.seconds),
-			size: json.stringOf(body.size),
-			createdAt: json.isoTime(body.created_at, 's'),
-			completedAt: json.isoTime(body.completed_at, 's'),
-			expiresAt: json.isoTime(body.expires_at, 's'),
-		}) as IDataObject,
-	};
+	const { status, phase } = statusOf(providerStatus);
+	const details = json.defined({
+		model: json.stringOf(body.model),
+		progress: json.numberOf(body.progress),
+		duration: json.numberOf(body.seconds),
+		size: json.stringOf(body.size),
+		createdAt: json.isoTime(body.created_at, 's'),
+		completedAt: json.isoTime(body.completed_at, 's'),
+		expiresAt: json.isoTime(body.expires_at, 's'),
+	});
+	const task: TaskState = { taskId: id, phase, status, providerStatus, details };
+	if (phase === 'succeeded') task.videoPath = `${videoPath(id)}/content`;
+	if (phase === 'failed') task.reason = failureReason(json.isRecord(body.error) ? body.error : {});
+	return task;
+}
+
+/** Right after creation OpenAI says "queued"; a status this node does not know yet counts as still going. */
+function statusOf(providerStatus: string | undefined): { status: string; phase: Phase } {
+	const word = providerStatus ?? 'queued';
+	return STATUSES[word.toLowerCase()] ?? { status: word, phase: 'pending' };
 }
 
 function failureReason(error: Record<string, unknown>): string {

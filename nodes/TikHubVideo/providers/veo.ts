@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import * as json from './json';
+import { imageBytesProblem, imageFormatProblem } from './limits';
 import { AnswerError, type TaskState, type VideoProvider } from './types';
 
 /**
@@ -21,28 +22,31 @@ const statusPath = (model: string) => `/v1beta/models/${encodeURIComponent(model
 /** The model inside an operation name (Gemini API and Vertex AI spell it `…models/<model>/operations/<id>`). */
 const OPERATION_NAME = /(?:^|\/)models\/([^/\s?#]+)\/operations\/[^/\s?#]+$/;
 
-export const VEO_MODELS = [
-	{ name: 'Veo 3.1', value: 'veo-3.1-generate-preview' },
-	{ name: 'Veo 3.1 Fast', value: 'veo-3.1-fast-generate-preview' },
-	{ name: 'Veo 3', value: 'veo-3.0-generate-001' },
-	{ name: 'Veo 3 Fast', value: 'veo-3.0-fast-generate-001' },
-	{ name: 'Veo 2', value: 'veo-2.0-generate-001' },
-];
+/** Model IDs are not stated by TikHub: Google's names, any other by expression. */
+export const VEO_MODELS = Object.entries({
+	'veo-3.1-generate-preview': 'Veo 3.1',
+	'veo-3.1-fast-generate-preview': 'Veo 3.1 Fast',
+	'veo-3.0-generate-001': 'Veo 3',
+	'veo-3.0-fast-generate-001': 'Veo 3 Fast',
+	'veo-2.0-generate-001': 'Veo 2',
+}).map(([value, name]) => ({ name, value }));
 
-const ASPECT_RATIOS = ['16:9', '9:16'];
-const RESOLUTIONS = ['720p', '1080p'];
-/** Veo 3 and 3.1 make 4, 6 or 8 seconds; Veo 2 makes 5 to 8. */
-const MIN_SECONDS = 4;
-const MAX_SECONDS = 8;
-/** Google's limit for an inline request image. */
-const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** What Veo makes and takes (Google's Veo documentation). */
+const LIMITS = {
+	aspectRatios: ['16:9', '9:16'],
+	resolutions: ['720p', '1080p'],
+	/** Veo 3 and 3.1 make 4, 6 or 8 seconds; Veo 2 makes 5 to 8. */
+	seconds: { min: 4, max: 8 },
+	/** For an inline request image. */
+	imageMegabytes: 20,
+};
 
 export const veo: VideoProvider = {
 	label: 'Veo',
-	options: ['duration', 'aspectRatio', 'resolution', 'negativePrompt', 'generateAudio'],
 	// Google takes the first frame only as bytes: a URL is downloaded by the node, without the key.
 	frame: { fromUrl: 'download', as: 'base64' },
 	taskIdInBody: true,
+	options: ['duration', 'aspectRatio', 'resolution', 'negativePrompt', 'generateAudio'],
 
 	checkTaskId(taskId) {
 		if (/\s/.test(taskId) || !OPERATION_NAME.test(taskId)) {
@@ -61,30 +65,20 @@ export const veo: VideoProvider = {
 				description: 'Veo text-to-video needs a prompt that describes the video, or a first-frame image with "Image Source".',
 			};
 		}
-		if (request.duration !== undefined && !json.whole(request.duration, MIN_SECONDS, MAX_SECONDS)) {
-			return { message: `Veo's duration must be a whole number of seconds from ${MIN_SECONDS} to ${MAX_SECONDS} (Veo 3: 4, 6 or 8); got ${request.duration}` };
+		const { seconds, aspectRatios, resolutions } = LIMITS;
+		if (request.duration !== undefined && !json.whole(request.duration, seconds.min, seconds.max)) {
+			return { message: `Veo's duration must be a whole number of seconds from ${seconds.min} to ${seconds.max} (Veo 3: 4, 6 or 8); got ${request.duration}` };
 		}
-		if (request.aspectRatio !== undefined && !ASPECT_RATIOS.includes(request.aspectRatio)) {
-			return { message: `Veo's aspect ratio must be ${ASPECT_RATIOS.join(' or ')}; got "${request.aspectRatio}"` };
+		if (request.aspectRatio !== undefined && !aspectRatios.includes(request.aspectRatio)) {
+			return { message: `Veo's aspect ratio must be ${aspectRatios.join(' or ')}; got "${request.aspectRatio}"` };
 		}
-		if (request.resolution !== undefined && !RESOLUTIONS.includes(request.resolution)) {
-			return { message: `Veo's resolution must be ${RESOLUTIONS.join(' or ')}; got "${request.resolution}"` };
+		if (request.resolution !== undefined && !resolutions.includes(request.resolution)) {
+			return { message: `Veo's resolution must be ${resolutions.join(' or ')}; got "${request.resolution}"` };
 		}
 		return undefined;
 	},
 
-	checkImage(image) {
-		if (!['png', 'jpeg'].includes(image.info.kind)) {
-			return {
-				message: `The image ${image.label} is ${image.info.mimeType}; Veo takes JPEG or PNG`,
-				description: 'Convert it first, e.g. with the Edit Image node.',
-			};
-		}
-		if (image.byteLength > MAX_IMAGE_BYTES) {
-			return { message: `The image ${image.label} is ${(image.byteLength / 1048576).toFixed(1)} MB; Veo takes at most 20 MB` };
-		}
-		return undefined;
-	},
+	checkImage: (image) => imageFormatProblem(image, 'Veo', ['jpeg', 'png']) ?? imageBytesProblem(image, 'Veo', LIMITS.imageMegabytes),
 
 	taskKind: () => 'text2video',
 
