@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { png } from '../harness/fixtures';
-import { TINY_WEBP, type TikHubServer } from '../harness/server';
+import { readBinary } from '../harness/engine';
+import { tinyMp4, TINY_WEBP, type TikHubServer } from '../harness/server';
 import { expectNoSecret } from './secrets';
 import { createCalls, expectOneVideo, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
@@ -75,6 +76,17 @@ describe('Veo generate', () => {
 		assert.deepEqual(server.fileAuthorizations, [undefined], 'the TikHub key never goes to the image host');
 		const instance = (creates()[0].body as { instances: Array<Record<string, unknown>> }).instances[0];
 		assert.deepEqual(instance, { prompt: 'A cat surfs a wave', image: { bytesBase64Encoded: image.toString('base64'), mimeType: 'image/png' } });
+	});
+
+	test('a large inline video (12 MB) goes to n8n\'s filesystem binary store whole, with its byte count', async () => {
+		const large = Buffer.concat([tinyMp4(8).subarray(0, 40), Buffer.alloc(12 * 1024 * 1024, 7)]);
+		server.videos.script({ polls: 0, video: large });
+		const run = await generate({}, { binaryMode: 'filesystem' });
+		assert.equal(run.error, undefined, run.error?.message);
+		const binary = run.items[0].binary?.data;
+		assert.match(String(binary?.id), /^filesystem/, 'kept in the store, not in the item');
+		assert.equal(run.items[0].json.fileSize, large.length);
+		assert.ok((await readBinary(binary as never)).equals(large));
 	});
 
 	test('the Gemini API shapes: generateVideoResponse.generatedSamples[0].video.uri and generatedVideos[0].video.uri are downloaded', async () => {
