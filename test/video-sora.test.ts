@@ -127,9 +127,9 @@ describe('Sora failures', () => {
 
 	test('Max Wait: the error names the video id for Get Task', async () => {
 		server.videos.script({ polls: Infinity });
-		const run = await generate({ options: { pollInterval: 0.05, maxWait: 0.3 } });
+		const run = await generate({ options: { pollInterval: 0.05, maxWait: 0.8 } });
 		const taskId = [...server.videos.tasks.keys()][0];
-		assert.equal(run.error?.message, `Sora task ${taskId} did not finish within 0.3 s (status: running)`);
+		assert.equal(run.error?.message, `Sora task ${taskId} did not finish within 0.8 s (status: running)`);
 	});
 
 	test('429 with Retry-After on a status check is waited out', async () => {
