@@ -3,6 +3,8 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 // `.ts` spelled out: without it, Node's resolver (scripts run with tsx) finds the codex file
 // <Node>.node.json beside the node first.
+import { TikHubAudio } from '../nodes/TikHubAudio/TikHubAudio.node.ts';
+import { TikHubEmbeddings } from '../nodes/TikHubEmbeddings/TikHubEmbeddings.node.ts';
 import { TikHubImageEdit } from '../nodes/TikHubImageEdit/TikHubImageEdit.node.ts';
 import { TikHubImageGenerate } from '../nodes/TikHubImageGenerate/TikHubImageGenerate.node.ts';
 import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow, type WorkflowJson } from './engine';
@@ -19,8 +21,18 @@ export const EDIT_NODE = 'TikHub Image Edit';
 export const GENERATE_TYPE = 'n8n-nodes-tikhub.tikHubImageGenerate';
 export const GENERATE_NODE = 'TikHub Image Generate';
 
+export const AUDIO_TYPE = 'n8n-nodes-tikhub.tikHubAudio';
+export const AUDIO_NODE = 'TikHub Audio';
+export const EMBEDDINGS_TYPE = 'n8n-nodes-tikhub.tikHubEmbeddings';
+export const EMBEDDINGS_NODE = 'TikHub Embeddings';
+
 export const setup: EngineSetup = {
-	nodeTypes: { [NODE_TYPE]: new TikHubImageEdit(), [GENERATE_TYPE]: new TikHubImageGenerate() },
+	nodeTypes: {
+		[NODE_TYPE]: new TikHubImageEdit(),
+		[GENERATE_TYPE]: new TikHubImageGenerate(),
+		[AUDIO_TYPE]: new TikHubAudio(),
+		[EMBEDDINGS_TYPE]: new TikHubEmbeddings(),
+	},
 	credentialTypes: [new TikHubApi()],
 };
 
@@ -100,4 +112,12 @@ export async function runEdit(server: TikHubServer, run: NodeRun): Promise<NodeR
 
 export async function runGenerate(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
 	return await runNode(GENERATE_TYPE, GENERATE_NODE, server, run);
+}
+
+export async function runAudio(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(AUDIO_TYPE, AUDIO_NODE, server, run);
+}
+
+export async function runEmbeddings(server: TikHubServer, run: NodeRun): Promise<NodeRunResult> {
+	return await runNode(EMBEDDINGS_TYPE, EMBEDDINGS_NODE, server, run);
 }

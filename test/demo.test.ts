@@ -38,3 +38,13 @@ test('`npm run demo -- generate-and-edit` generates an image, edits it and write
 	assert.match(file, /^generated-\d+-1-edited\.png$/);
 	assert.deepEqual(readImageSize(readFileSync(join(root, 'out', file))), { width: 1024, height: 1024 });
 }, 180_000);
+
+test('`npm run demo -- subtitles` transcribes examples/sample.wav and writes out/sample.srt', () => {
+	const stdout = demo('subtitles');
+	assert.match(stdout, /TikHub Audio: 1 item\(s\)/);
+	assert.match(stdout, /Done: 1 file\(s\) written to out\//);
+	assert.equal(
+		readFileSync(join(root, 'out', 'sample.srt'), 'utf8'),
+		'1\n00:00:00,000 --> 00:00:01,000\nTranscript of sample.wav (en).\n\n',
+	);
+}, 180_000);

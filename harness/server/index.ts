@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { answerTranscription, type ApiAnswer } from './audio';
 import { answerEdit } from './edits';
+import { answerEmbeddings } from './embeddings';
 import { answerGenerate } from './generations';
 import { answerFault, type Fault } from './faults';
 import { readBody, recordRequest, type RecordedRequest } from './multipart';
@@ -13,6 +15,8 @@ import { wait } from './wait';
 export type { Fault } from './faults';
 export type { RecordedFile, RecordedRequest } from './multipart';
 export type { TaskScript, VideoTask } from './videos';
+export { audioFormat, audioSeconds } from './audio';
+export { embeddingVector } from './embeddings';
 export { readMp4Boxes, readMp4Duration, tinyMp4 } from './mp4';
 export { detectFormat, encodePng, PNG_SIGNATURE, pngChunk, readImageSize, TINY_JPEG, TINY_WEBP } from './images';
 
@@ -22,7 +26,7 @@ export interface TikHubServer {
 	apiKey: string;
 	/** Every API request (/v1/*, /seedance/*, /kling/*), including 401s, in arrival order. */
 	requests: RecordedRequest[];
-	/** Queues faults; each POST /v1/images/edits or /generations consumes the next one. */
+	/** Queues faults; each POST /v1/images/edits, /generations, /audio/transcriptions or /embeddings consumes the next one. */
 	fail(...faults: Fault[]): void;
 	/** Every image request waits this long before answering. */
 	latencyMs: number;
@@ -98,10 +102,12 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		return controller.signal;
 	};
 
-	// The image endpoints: each call consumes the next queued fault, then waits `latencyMs`.
-	const IMAGE_ENDPOINTS: Record<string, typeof answerEdit> = {
+	// The paid endpoints (images, audio, embeddings): each call consumes the next queued fault, then waits `latencyMs`.
+	const IMAGE_ENDPOINTS: Record<string, (request: RecordedRequest, store: typeof storeFile) => ApiAnswer> = {
 		'/v1/images/edits': answerEdit,
 		'/v1/images/generations': answerGenerate,
+		'/v1/audio/transcriptions': answerTranscription,
+		'/v1/embeddings': answerEmbeddings,
 	};
 
 	const handleImages = async (req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, signal: AbortSignal) => {
@@ -113,7 +119,8 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		if (!(await wait(server.latencyMs, signal))) return;
 		if (recorded.authorization !== `Bearer ${apiKey}`) return sendJson(res, 401, unauthorized(recorded.authorization));
 		const answer = IMAGE_ENDPOINTS[path](recorded, storeFile);
-		sendJson(res, answer.status, answer.body);
+		if (typeof answer.body === 'string') send(res, answer.status, answer.body, { 'content-type': answer.contentType ?? 'text/plain' });
+		else sendJson(res, answer.status, answer.body);
 	};
 
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {

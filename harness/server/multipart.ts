@@ -16,6 +16,8 @@ export interface RecordedRequest {
 	authorization?: string;
 	/** Text form parts; the last value wins. */
 	fields: Record<string, string>;
+	/** Every value of each text part, in order (for repeated parts such as `timestamp_granularities[]`). */
+	fieldValues: Record<string, string[]>;
 	/** Names of all parts, text and file, in the order received. */
 	fieldNames: string[];
 	/** File parts in order. */
@@ -51,6 +53,7 @@ export async function recordRequest(
 		headers: { ...req.headers },
 		authorization: req.headers.authorization,
 		fields: {},
+		fieldValues: {},
 		fieldNames: [],
 		files: [],
 	};
@@ -74,6 +77,7 @@ export async function recordRequest(
 			recorded.fieldNames.push(name);
 			if (typeof value === 'string') {
 				recorded.fields[name] = value;
+				(recorded.fieldValues[name] ??= []).push(value);
 			} else {
 				recorded.files.push({
 					field: name,

@@ -56,6 +56,13 @@ function videoCase(example: string, checkRequests: (requests: RecordedRequest[],
 	};
 }
 
+/** Every call to `path` was a POST with the bearer key; their count is `expected`. */
+function checkCalls(requests: RecordedRequest[], path: string, apiKey: string, expected: number): string[] {
+	const calls = requests.filter((r) => r.method === 'POST' && r.path === path);
+	if (calls.length !== expected) return [`the TikHub server saw ${calls.length} POST ${path}, expected ${expected}`];
+	return calls.filter((c) => c.authorization !== `Bearer ${apiKey}`).map((c) => `${path}: authorization header was "${c.authorization ?? ''}"`);
+}
+
 export const CASES: E2eCase[] = [
 	{
 		example: 'edit-image',
@@ -110,6 +117,46 @@ export const CASES: E2eCase[] = [
 			}
 			const edits = requests.filter((r) => r.path === '/v1/images/edits').length;
 			if (edits !== 2) problems.push(`${edits} edit requests, expected 2 (the text file is caught locally)`);
+			return problems;
+		},
+	},
+	{
+		// Issue 19: audio read from disk, transcribed as SRT, the subtitle file written.
+		example: 'subtitles',
+		majors: ['2'],
+		files: () => ({ 'sample.wav': readFileSync(join(REPO, 'examples', 'sample.wav')) }),
+		check: ({ report, outDir, requests, apiKey }) => {
+			const problems = [
+				...checkExecution(report),
+				...checkNodeBinary(report, 'TikHub Audio', 'application/x-subrip'),
+				...checkFileWritten(outDir, Buffer.from('1\n00:00:00,000 --> '), 0, 'SRT file'),
+				...checkCalls(requests, '/v1/audio/transcriptions', apiKey, 1),
+			];
+			const call = requests.find((r) => r.path === '/v1/audio/transcriptions');
+			const file = call?.files.find((f) => f.field === 'file');
+			if (call?.parseError) problems.push(`multipart body did not parse: ${call.parseError}`);
+			if (call && call.fields.response_format !== 'srt') problems.push(`response_format was "${call.fields.response_format}"`);
+			if (call && (!file || file.fileName !== 'sample.wav' || file.bytes.toString('latin1', 8, 12) !== 'WAVE')) {
+				problems.push(`no WAV file part "sample.wav" (parts: ${call.fieldNames.join(', ')}; ${file?.fileName}, ${file?.contentType})`);
+			}
+			return problems;
+		},
+	},
+	{
+		// Issue 19: five items, Batch Size 2: three requests, each item its own 8-number vector.
+		example: join(REPO, 'scripts', 'e2e', 'workflows', 'embeddings.workflow.json'),
+		majors: ['2'],
+		files: () => Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((name) => [`texts/${name}.txt`, Buffer.from(name)])),
+		check: ({ report, requests, apiKey }) => {
+			const problems = [...checkExecution(report), ...checkCalls(requests, '/v1/embeddings', apiKey, 3)];
+			const items = nodeOutput(report, 'TikHub Embeddings') ?? [];
+			if (items.length !== 5) problems.push(`${items.length} items out of TikHub Embeddings, expected 5`);
+			const sizes = items.map((item) => (Array.isArray(item.json?.embedding) ? item.json.embedding.length : 'none'));
+			if (sizes.some((size) => size !== 8)) problems.push(`embedding lengths ${sizes.join(', ')}, expected 8 each`);
+			const inputs = requests
+				.filter((r) => r.path === '/v1/embeddings')
+				.map((r) => ((r.json as { input?: string[] } | undefined)?.input ?? []).length);
+			if (inputs.join(',') !== '2,2,1') problems.push(`batches of ${inputs.join(', ')}, expected 2, 2, 1`);
 			return problems;
 		},
 	},

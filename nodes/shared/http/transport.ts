@@ -53,9 +53,14 @@ export interface TikHubCall {
 	/** Path under the base URL, e.g. `/v1/images/edits`. */
 	path: string;
 	body?: FormData | IDataObject;
+	/**
+	 * What a successful answer's body is: `json` (the default; anything else is an error) or
+	 * `text` (returned as a string, e.g. a transcription asked for as plain text or subtitles).
+	 */
+	responseType?: 'json' | 'text';
 }
 
-/** Calls a TikHub endpoint and returns its parsed JSON body. */
+/** Calls a TikHub endpoint and returns its parsed JSON body (its text for `responseType: 'text'`). */
 export async function callTikHub<T>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -69,6 +74,7 @@ export async function callTikHub<T>(
 			url: `${baseUrl}${call.path}`,
 			body: call.body,
 			json: true,
+			...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
 			timeout: policy.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -78,7 +84,14 @@ export async function callTikHub<T>(
 			disableFollowRedirect: true,
 		})) as IN8nHttpFullResponse,
 	);
+	if (call.responseType === 'text') return bodyText(response.body) as T;
 	return parseJsonBody<T>(ctx, itemIndex, response.body, secrets);
+}
+
+function bodyText(body: unknown): string {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (typeof body === 'string') return body;
+	return body === undefined || body === null ? '' : JSON.stringify(body);
 }
 
 /**
@@ -165,7 +178,7 @@ function parseJsonBody<T>(
 	secrets: string[],
 ): T {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as T;
-	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+	const text = bodyText(body);
 	try {
 		const parsed: unknown = JSON.parse(text);
 		if (parsed !== null && typeof parsed === 'object') return parsed as T;

@@ -77,9 +77,7 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 			DEFAULT_CONCURRENCY,
 			'How many input items are sent to TikHub at the same time. Each image takes 20 to 120 seconds, so several in parallel finish a batch much sooner; lower it if TikHub answers "rate limit" (429).',
 		),
-		maxRetriesOption(
-			'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.',
-		),
+		maxRetriesOption(),
 		{
 			// API: n
 			displayName: 'Number of Images',

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BackoffGate } from '../http/backoff-gate';
 import { readConcurrency } from './parameters';
-import { runPool } from './pool';
+import { runPool, type Outcome } from './pool';
 
 /**
  * The item loop every TikHub node runs, in two phases:
@@ -34,34 +34,63 @@ export async function runItems(
 	prepare: PrepareItem,
 	settings: { defaultConcurrency?: number } = {},
 ): Promise<INodeExecutionData[][]> {
+	const concurrency = readConcurrency(ctx, settings.defaultConcurrency);
+	const { prepared, pool } = await prepareItems(ctx, prepare, concurrency);
+
+	// Phase 2: the paid requests. An item that failed phase 1 fails here with the same error.
+	const run: RunContext = { gate: new BackoffGate() };
+	const outcomes = await runPool(
+		prepared.length,
+		concurrency,
+		async (itemIndex) => await preparedValue(prepared[itemIndex])(run),
+		pool,
+	);
+	return [collectOutput(ctx, outcomes)];
+}
+
+export interface PoolSettings {
+	stopOnFailure: boolean;
+	shouldStop: () => boolean;
+}
+
+/**
+ * Phase 1 of every loop: prepares every input item, `concurrency` at a time, before the first
+ * request of the run. Without Continue On Fail the first item that fails stops the node here.
+ */
+export async function prepareItems<T>(
+	ctx: IExecuteFunctions,
+	prepare: (itemIndex: number) => Promise<T>,
+	concurrency: number,
+): Promise<{ prepared: Array<Outcome<T>>; pool: PoolSettings }> {
 	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
 	const signal = ctx.getExecutionCancelSignal?.();
-	const concurrency = readConcurrency(ctx, settings.defaultConcurrency);
 	const pool = { stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true };
-
-	// Phase 1: every local check of every item, before the first request of the run. Items are
-	// prepared side by side too (reading headers, downloading URL images), but nothing is paid.
+	// Items are prepared side by side (reading headers, downloading URL images), but nothing is paid.
 	const prepared = await runPool(count, concurrency, prepare, pool);
 	const firstFailure = prepared.findIndex((outcome) => outcome.status === 'rejected');
 	if (firstFailure !== -1 && !continueOnFail) {
 		throw asNodeError(ctx, (prepared[firstFailure] as { reason: unknown }).reason, firstFailure);
 	}
+	return { prepared, pool };
+}
 
-	// Phase 2: the paid requests. An item that failed phase 1 fails here with the same error.
-	const run: RunContext = { gate: new BackoffGate() };
-	const outcomes = await runPool(
-		count,
-		concurrency,
-		async (itemIndex) => {
-			const outcome = prepared[itemIndex];
-			if (outcome.status === 'rejected') throw outcome.reason;
-			if (outcome.status === 'skipped') throw new Error('the execution was cancelled');
-			return await outcome.value(run);
-		},
-		pool,
-	);
+/** A prepared item's value; an item that failed (or was never) prepared fails again with that error. */
+export function preparedValue<T>(outcome: Outcome<T>): T {
+	if (outcome.status === 'rejected') throw outcome.reason;
+	if (outcome.status === 'skipped') throw new Error('the execution was cancelled');
+	return outcome.value;
+}
 
+/**
+ * Every item's outcome, in input order, as the node's output: its items, or (with On Error set
+ * to continue) one error item paired to it; without Continue On Fail the first failure throws.
+ */
+export function collectOutput(
+	ctx: IExecuteFunctions,
+	outcomes: Array<Outcome<INodeExecutionData[]>>,
+): INodeExecutionData[] {
+	const continueOnFail = ctx.continueOnFail();
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		if (outcome.status === 'fulfilled') {
@@ -72,7 +101,7 @@ export async function runItems(
 			output.push(errorItem(ctx, error, itemIndex));
 		}
 	}
-	return [output];
+	return output;
 }
 
 /** n8n's own helpers may throw plain errors, or node errors that do not say which item failed. */

@@ -20,7 +20,10 @@ export function concurrencyOption(defaultValue: number, description: string): IN
 	};
 }
 
-export function maxRetriesOption(description: string): INodeProperties {
+const MAX_RETRIES_DESCRIPTION =
+	'How many times to try again when TikHub is rate limited (429), fails (500, 502, 503, 504) or cannot be reached. Waits longer each time and follows the Retry-After header.';
+
+export function maxRetriesOption(description = MAX_RETRIES_DESCRIPTION): INodeProperties {
 	return {
 		displayName: 'Max Retries',
 		name: 'maxRetries',
@@ -51,4 +54,9 @@ export function outputBinaryFieldOption(description: string, extra: Partial<INod
 		description,
 		...extra,
 	};
+}
+
+/** The Options collection of a node: its optional fields (sorted by display name, as n8n's lint wants). */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
 }

@@ -1,6 +1,16 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	binaryField,
+	fileNameWithExtension,
+	HEAD_BYTES,
+	readBinaryParts,
+	readHead,
+	splitParts,
+	streamParts,
+	type UploadFile,
+} from './binary-file';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
@@ -14,29 +24,18 @@ import type { RequestPolicy } from '../http/transport';
 
 export type ImageRole = 'image' | 'mask';
 
-export interface InputImage {
+export interface InputImage extends UploadFile {
 	/** Where it came from, for messages: `"photo.png" in "data"` or a URL without its query. */
 	label: string;
-	fileName: string;
-	mimeType: string;
 	info: ImageInfo;
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
-	byteLength: number;
-	/** The bytes as a named, typed Blob for a multipart form; read when the request is sent. */
-	blob(): Promise<Blob>;
 }
 
 /** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
 const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024 };
 
 const ACCEPTED_KINDS: Record<ImageRole, string[]> = { image: ['png', 'jpeg', 'webp'], mask: ['png'] };
-
-/** Parts of 1 MiB: Node's Blob.stream() yields one chunk per part, so an upload streams in 1 MiB steps. */
-const PART_BYTES = 1024 * 1024;
-
-/** Enough of the start of a file for any header we read (PNG chunks before IDAT, JPEG segments before SOF). */
-const HEAD_BYTES = 256 * 1024;
 
 /** Reads and checks an image from an input item's binary field. */
 export async function inspectBinaryImage(
@@ -46,17 +45,7 @@ export async function inspectBinaryImage(
 	role: ImageRole,
 	fieldName: string,
 ): Promise<InputImage> {
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const metadata = binary[property];
-	if (!metadata) {
-		const present = Object.keys(binary);
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex} has no binary field "${property}"`, {
-			itemIndex,
-			description: present.length
-				? `Its binary fields are: ${present.join(', ')}. Set "${fieldName}" to one of them.`
-				: `This item carries no binary data at all. Put a node that reads or downloads the ${role} before this one.`,
-		});
-	}
+	const metadata = binaryField(ctx, itemIndex, property, fieldName, role);
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
 	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
@@ -158,10 +147,7 @@ function checkImageBytes(
 
 /** The given file name, or one made from the field name, with an extension that fits the bytes. */
 function fileNameFor(given: string, info: ImageInfo): string {
-	const base = given.trim() || 'image';
-	const hasMatchingExtension = new RegExp(`\\.(${info.extension}|${info.kind})$`, 'i').test(base);
-	if (hasMatchingExtension) return base;
-	return `${base.replace(/\.[A-Za-z0-9]{1,5}$/, '')}.${info.extension}`;
+	return fileNameWithExtension(given, 'image', [...new Set([info.extension, info.kind])]);
 }
 
 function fileNameFromUrl(url: string): string {
@@ -171,64 +157,4 @@ function fileNameFromUrl(url: string): string {
 	} catch {
 		return 'image';
 	}
-}
-
-/** The first bytes of a binary and its length, without holding the whole file. */
-async function readHead(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	metadata: IBinaryData,
-): Promise<{ head: Buffer; byteLength: number }> {
-	if (!metadata.id) {
-		// n8n's in-memory mode: the item already holds the whole file.
-		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
-	}
-	// Read through to count the bytes (the store's metadata is not kept alike in every mode),
-	// keeping only the head.
-	const stream = await ctx.helpers.getBinaryStream(metadata.id, PART_BYTES);
-	const head: Buffer[] = [];
-	let headLength = 0;
-	let byteLength = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		if (headLength < HEAD_BYTES) {
-			const piece = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength));
-			head.push(piece);
-			headLength += piece.length;
-		}
-		byteLength += chunk.length;
-	}
-	return { head: Buffer.concat(head), byteLength };
-}
-
-/**
- * The bytes of a binary as Blob parts (Node copies bytes into every Blob). One kept by n8n's
- * filesystem, database or S3 store is streamed part by part, so no whole extra copy is held;
- * one kept in the item itself (memory mode) is decoded by n8n once and cut into parts.
- */
-async function readBinaryParts(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId?: string,
-): Promise<Array<Blob | Buffer>> {
-	if (!binaryDataId) return splitParts(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
-	return await streamParts(ctx, binaryDataId);
-}
-
-async function streamParts(ctx: IExecuteFunctions, binaryDataId: string): Promise<Blob[]> {
-	const stream = await ctx.helpers.getBinaryStream(binaryDataId, PART_BYTES);
-	const parts: Blob[] = [];
-	// A Blob per chunk lets the chunk itself be collected right away.
-	for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(new Blob([chunk]));
-	return parts;
-}
-
-function splitParts(bytes: Buffer): Buffer[] {
-	const parts: Buffer[] = [];
-	for (let offset = 0; offset < bytes.length; offset += PART_BYTES) {
-		parts.push(bytes.subarray(offset, offset + PART_BYTES));
-	}
-	return parts;
 }
