@@ -8,7 +8,8 @@ import { readImageSize } from '../harness/server';
 
 /** The package as n8n loads it: the files listed under "n8n" in package.json, from dist/. */
 
-const root = resolve(__dirname, '..');
+/** BENCH_PACKAGE points the benchmark at another built copy (e.g. an earlier commit's) to compare. */
+const root = resolve(process.env.BENCH_PACKAGE ?? resolve(__dirname, '..'));
 
 export function loadBuiltPackage(): EngineSetup {
 	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 
 import { answerTranscription, type ApiAnswer } from './audio';
+import { createChatApi, MODELS, sendChatAnswer, type ChatApi } from './chat/index';
 import { answerEdit } from './edits';
 import { answerEmbeddings } from './embeddings';
 import { answerGenerate } from './generations';
@@ -26,7 +27,7 @@ export interface TikHubServer {
 	apiKey: string;
 	/** Every API request (/v1/*, /seedance/*, /kling/*), including 401s, in arrival order. */
 	requests: RecordedRequest[];
-	/** Queues faults; each POST /v1/images/edits, /generations, /audio/transcriptions or /embeddings consumes the next one. */
+	/** Queues faults; each POST /v1/images/edits, /generations, /audio/transcriptions or /embeddings, and each chat request, consumes the next one. */
 	fail(...faults: Fault[]): void;
 	/** Every image request waits this long before answering. */
 	latencyMs: number;
@@ -40,6 +41,8 @@ export interface TikHubServer {
 	host(bytes: Buffer, ext: string, contentType: string): string;
 	/** Seedance, Kling, Veo and Sora video tasks (/seedance/…, /kling/…, /v1beta/models/veo-…, /v1/videos): scripts, tasks, requests. */
 	videos: VideoApi;
+	/** The chat endpoints (chat completions, responses, messages, generateContent): `chat.replies` scripts answers. */
+	chat: ChatApi;
 	/** Clears requests, faults, counters and latency. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, keep-alive ones too. */
@@ -47,14 +50,6 @@ export interface TikHubServer {
 }
 
 const DEFAULT_API_KEY = 'test-key-0123456789';
-
-const MODELS = {
-	object: 'list',
-	data: [
-		{ id: 'gpt-image-2', object: 'model' },
-		{ id: 'gpt-image-2-vip', object: 'model' },
-	],
-};
 
 function unauthorized(authorization: string | undefined) {
 	const match = /^Bearer\s+(.*)$/i.exec(authorization ?? '');
@@ -123,6 +118,19 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		else sendJson(res, answer.status, answer.body);
 	};
 
+	// The chat endpoints: like the image ones (faults, latency, in flight), with each family's auth.
+	const handleChat = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+		const signal = track(res);
+		const body = await readBody(req);
+		const recorded = await recordRequest(req, path, body);
+		server.requests.push(recorded);
+		const fault = faults.shift();
+		if (fault && (await answerFault(fault, req, res, signal))) return;
+		if (!(await wait(server.latencyMs, signal))) return;
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		sendChatAnswer(res, chat.unauthorized(recorded, url) ?? chat.answer(recorded, url));
+	};
+
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {
 		const isImages = req.method === 'POST' && path in IMAGE_ENDPOINTS;
 		const signal = isImages ? track(res) : undefined;
@@ -152,6 +160,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		if (chat.matches(req.method ?? 'GET', path)) return handleChat(req, res, path);
 		// The video APIs first: Sora's live under /v1/videos, Veo's under /v1beta/models/veo-…
 		if (await videos.handle(req, res, path)) return;
 		if (path.startsWith('/v1/')) return handleApi(req, res, path);
@@ -163,6 +172,8 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		}
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
+
+	const chat = createChatApi({ apiKey: () => apiKey, openAiUnauthorized: unauthorized });
 
 	const http = createServer((req, res) => {
 		handle(req, res).catch((error: unknown) => {
@@ -192,6 +203,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		fileRequests: 0,
 		fileAuthorizations: [],
 		videos,
+		chat,
 		fail(...more) {
 			faults.push(...more);
 		},
@@ -205,6 +217,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 			server.fileRequests = 0;
 			server.fileAuthorizations.length = 0;
 			videos.reset();
+			chat.reset();
 		},
 		async close() {
 			const closed = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -14,6 +14,8 @@ export interface RecordedRequest {
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
 	authorization?: string;
+	/** Bytes of the body as received (to hold against its Content-Length header). */
+	bodyLength: number;
 	/** Text form parts; the last value wins. */
 	fields: Record<string, string>;
 	/** Every value of each text part, in order (for repeated parts such as `timestamp_granularities[]`). */
@@ -52,6 +54,7 @@ export async function recordRequest(
 		path,
 		headers: { ...req.headers },
 		authorization: req.headers.authorization,
+		bodyLength: body.length,
 		fields: {},
 		fieldValues: {},
 		fieldNames: [],

@@ -6,9 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/items/item-loop';
 import { AUDIO_DEFAULT_CONCURRENCY, audioProperties } from './description';
-import { prepareTranscription } from './transcribe';
 
 export class TikHubAudio implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +31,8 @@ export class TikHubAudio implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runItems }, { prepareTranscription }] = await Promise.all([import('../shared/items/item-loop'), import('./transcribe')]);
 		return await runItems(this, async (itemIndex) => await prepareTranscription(this, itemIndex), {
 			defaultConcurrency: AUDIO_DEFAULT_CONCURRENCY,
 		});

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
-	binaryBlobReader,
+	binaryReader,
 	binaryField,
 	fileNameWithExtension,
 	readHead,
@@ -100,6 +100,6 @@ export async function inspectBinaryAudio(
 		fileName: fileNameWithExtension(metadata.fileName ?? '', property, format.extensions),
 		mimeType,
 		byteLength,
-		blob: binaryBlobReader(ctx, itemIndex, property, metadata, mimeType),
+		open: binaryReader(ctx, itemIndex, property, metadata),
 	};
 }

@@ -1,9 +1,11 @@
+import { filePart, multipartBody, type FormPart, type MultipartBody } from '../shared/http/multipart';
 import type { AudioFile } from './audio-file';
 
 /**
  * The multipart form of POST /v1/audio/transcriptions: the only place that knows its field
  * names. Fields left unset are not sent; granularities go as repeated
- * `timestamp_granularities[]` parts (OpenAI's form convention).
+ * `timestamp_granularities[]` parts (OpenAI's form convention). The audio is streamed from n8n's
+ * binary store when the request is sent (shared/http/multipart.ts).
  */
 
 export type ResponseFormat = 'json' | 'text' | 'srt' | 'vtt' | 'verbose_json';
@@ -17,14 +19,16 @@ export interface TranscriptionFields {
 	timestampGranularities?: Array<'segment' | 'word'>;
 }
 
-export async function buildTranscriptionForm(fields: TranscriptionFields, audio: AudioFile): Promise<FormData> {
-	const form = new FormData();
-	form.append('file', await audio.blob(), audio.fileName);
-	form.append('model', fields.model);
-	if (fields.language !== undefined) form.append('language', fields.language);
-	if (fields.prompt !== undefined) form.append('prompt', fields.prompt);
-	if (fields.responseFormat !== undefined) form.append('response_format', fields.responseFormat);
-	if (fields.temperature !== undefined) form.append('temperature', String(fields.temperature));
-	for (const granularity of fields.timestampGranularities ?? []) form.append('timestamp_granularities[]', granularity);
-	return form;
+export function buildTranscriptionForm(fields: TranscriptionFields, audio: AudioFile): MultipartBody {
+	const text = (name: string, value: string | number | undefined): FormPart[] =>
+		value === undefined ? [] : [{ name, value: String(value) }];
+	return multipartBody([
+		filePart('file', audio),
+		...text('model', fields.model),
+		...text('language', fields.language),
+		...text('prompt', fields.prompt),
+		...text('response_format', fields.responseFormat),
+		...text('temperature', fields.temperature),
+		...(fields.timestampGranularities ?? []).flatMap((granularity) => text('timestamp_granularities[]', granularity)),
+	]);
 }

@@ -41,7 +41,7 @@ export async function prepareTranscription(ctx: IExecuteFunctions, itemIndex: nu
 			{
 				method: 'POST',
 				path: '/v1/audio/transcriptions',
-				body: await buildTranscriptionForm(fields, audio),
+				body: buildTranscriptionForm(fields, audio),
 				responseType: isTextFormat(format) ? 'text' : 'json',
 			},
 			{ ...policy, gate },

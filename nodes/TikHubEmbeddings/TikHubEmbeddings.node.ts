@@ -6,9 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runBatches } from '../shared/items/batch-loop';
 import { embeddingsProperties } from './description';
-import { embeddingsPlan } from './embed';
 
 export class TikHubEmbeddings implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +31,8 @@ export class TikHubEmbeddings implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runBatches }, { embeddingsPlan }] = await Promise.all([import('../shared/items/batch-loop'), import('./embed')]);
 		return await runBatches(this, embeddingsPlan(this));
 	}
 }

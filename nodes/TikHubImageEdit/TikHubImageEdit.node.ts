@@ -6,9 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/items/item-loop';
 import { imageEditProperties } from './description';
-import { prepareEdit } from './edit';
 
 export class TikHubImageEdit implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +31,8 @@ export class TikHubImageEdit implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runItems }, { prepareEdit }] = await Promise.all([import('../shared/items/item-loop'), import('./edit')]);
 		return await runItems(this, async (itemIndex) => await prepareEdit(this, itemIndex));
 	}
 }

@@ -1,27 +1,24 @@
 import { IMAGE_API_FIELDS, type ImageFields } from '../shared/images/fields';
+import { filePart, multipartBody, type FormPart, type MultipartBody } from '../shared/http/multipart';
 import type { InputImage } from '../shared/media/input-images';
 
 /**
  * The multipart form of POST /v1/images/edits. One image goes as `image`; several as repeated
  * `image[]` parts (TikHub's convention for reference images); the mask as `mask`. Text fields
  * keep the API's reference order (model and prompt first), and unset ones are left out.
+ * Images are streamed from n8n's binary store when the request is sent (shared/http/multipart.ts).
  */
-export async function buildEditForm(
-	fields: ImageFields,
-	images: InputImage[],
-	mask?: InputImage,
-): Promise<FormData> {
-	const form = new FormData();
+export function buildEditForm(fields: ImageFields, images: InputImage[], mask?: InputImage): MultipartBody {
 	const [before, after] = [IMAGE_API_FIELDS.slice(0, 2), IMAGE_API_FIELDS.slice(2)];
-	const appendText = ([key, formName]: readonly [keyof ImageFields, string]) => {
+	const text = ([key, formName]: readonly [keyof ImageFields, string]): FormPart[] => {
 		const value = fields[key];
-		if (value !== undefined) form.append(formName, String(value));
+		return value === undefined ? [] : [{ name: formName, value: String(value) }];
 	};
-
-	before.forEach(appendText);
 	const imageField = images.length > 1 ? 'image[]' : 'image';
-	for (const image of images) form.append(imageField, await image.blob(), image.fileName);
-	if (mask) form.append('mask', await mask.blob(), mask.fileName);
-	after.forEach(appendText);
-	return form;
+	return multipartBody([
+		...before.flatMap(text),
+		...images.map((image) => filePart(imageField, image)),
+		...(mask ? [filePart('mask', mask)] : []),
+		...after.flatMap(text),
+	]);
 }

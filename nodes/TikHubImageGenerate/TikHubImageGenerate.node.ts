@@ -6,9 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/items/item-loop';
 import { imageGenerateProperties } from './description';
-import { prepareGenerate } from './generate';
 
 export class TikHubImageGenerate implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +31,8 @@ export class TikHubImageGenerate implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runItems }, { prepareGenerate }] = await Promise.all([import('../shared/items/item-loop'), import('./generate')]);
 		return await runItems(this, async (itemIndex) => await prepareGenerate(this, itemIndex));
 	}
 }

@@ -15,7 +15,7 @@ export async function prepareGenerate(ctx: IExecuteFunctions, itemIndex: number)
 	const { fields, output, policy } = readImageParameters(ctx, itemIndex);
 	throwIfProblem(ctx, itemIndex, checkImageFields(fields));
 
-	return async ({ gate }) => {
+	return async ({ gate, answered }) => {
 		const requestPolicy = { ...policy, gate };
 		const response = await callTikHub<ImagesResponse>(
 			ctx,
@@ -23,6 +23,7 @@ export async function prepareGenerate(ctx: IExecuteFunctions, itemIndex: number)
 			{ method: 'POST', path: '/v1/images/generations', body: buildGenerateBody(fields) },
 			requestPolicy,
 		);
+		answered(); // the next item's request goes out while this one's images are stored
 		return await buildImageItems(ctx, itemIndex, response, {
 			fields,
 			output,

@@ -6,10 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/items/item-loop';
 import { videoProperties } from './description';
-import { DEFAULT_VIDEO_CONCURRENCY } from './fields';
-import { prepareVideo } from './video';
+import { DEFAULT_VIDEO_CONCURRENCY, MAX_VIDEO_CONCURRENCY } from './fields';
 
 export class TikHubVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,6 +32,11 @@ export class TikHubVideo implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runItems(this, async (itemIndex) => await prepareVideo(this, itemIndex), { defaultConcurrency: DEFAULT_VIDEO_CONCURRENCY });
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runItems }, { prepareVideo }] = await Promise.all([import('../shared/items/item-loop'), import('./video')]);
+		return await runItems(this, async (itemIndex) => await prepareVideo(this, itemIndex), {
+			defaultConcurrency: DEFAULT_VIDEO_CONCURRENCY,
+			maxConcurrency: MAX_VIDEO_CONCURRENCY,
+		});
 	}
 }

@@ -5,6 +5,7 @@ import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_VIDEO_CONCURRENCY,
+	MAX_VIDEO_CONCURRENCY,
 	DEFAULT_VIDEO_TIMEOUT_SECONDS,
 	MAX_WAIT_LIMIT_SECONDS,
 } from './fields';
@@ -202,6 +203,7 @@ export const videoProperties: INodeProperties[] = [
 			concurrencyOption(
 				DEFAULT_VIDEO_CONCURRENCY,
 				'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
+				MAX_VIDEO_CONCURRENCY,
 			),
 			{
 				// Seedance: duration (integer); Kling: duration (string); Veo: parameters.durationSeconds

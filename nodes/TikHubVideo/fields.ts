@@ -37,6 +37,12 @@ export const DEFAULT_MAX_WAIT_SECONDS = 900;
 export const MAX_WAIT_LIMIT_SECONDS = 86_400;
 /** Waiting is idle time, so a batch of videos waits side by side. */
 export const DEFAULT_VIDEO_CONCURRENCY = 10;
+/**
+ * Video tasks waited for at once, at most: a task in flight costs a status check every Poll
+ * Interval, not an upload, so more fit than the image nodes' 32 (each finished video is held
+ * whole while it is stored, so 100 finishing together hold 100 videos).
+ */
+export const MAX_VIDEO_CONCURRENCY = 100;
 /** Per request: a create may carry an inline image of several MB. */
 export const DEFAULT_VIDEO_TIMEOUT_SECONDS = 120;
 

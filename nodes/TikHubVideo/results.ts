@@ -5,7 +5,7 @@ import { clip } from '../shared/http/error-messages';
 import { readCredentials, redactKey } from '../shared/http/credentials';
 import { downloadFile } from '../shared/http/download';
 import type { RequestPolicy } from '../shared/http/transport';
-import { base64Head, binaryFromBase64, decodedLength } from '../shared/media/base64-binary';
+import { base64ByteLength, binaryFromBase64, decodeBase64Head } from '../shared/media/base64-binary';
 import type { ProviderName, TaskState, VideoRequest } from './providers/types';
 
 /**
@@ -135,14 +135,14 @@ async function inlineVideoItem(
 	context: TaskContext & { binaryPropertyOutput: string },
 ): Promise<INodeExecutionData> {
 	const json = taskJson(task, context);
-	const head = base64Head(base64, 16);
+	const head = decodeBase64Head(base64, 16);
 	if (!isMp4(head)) {
 		throw apiError(ctx, itemIndex, `The video in the answer of ${context.label} task ${task.taskId} is not an MP4 video`, {
-			description: `Its ${decodedLength(base64)} bytes start with ${JSON.stringify(head.toString('latin1'))}, without the "ftyp" box an MP4 starts with.`,
+			description: `Its ${base64ByteLength(base64)} bytes start with ${JSON.stringify(head.toString('latin1'))}, without the "ftyp" box an MP4 starts with.`,
 			itemJson: json,
 		});
 	}
-	const fileSize = decodedLength(base64);
+	const fileSize = base64ByteLength(base64);
 	const binary = await binaryFromBase64(ctx, base64, fileName, 'video/mp4');
 	return {
 		json: { ...json, fileName, mimeType: 'video/mp4', fileSize },

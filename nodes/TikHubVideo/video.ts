@@ -39,7 +39,7 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 	if (image) throwIfProblem(ctx, itemIndex, provider.checkImage(image, request));
 
 	return guarded(ctx, itemIndex, parameters, async (policy) => {
-		const file = image && provider.frame?.as === 'file' ? await frameFile(image) : undefined;
+		const file = image && provider.frame?.as === 'file' ? frameFile(image) : undefined;
 		const frame: FirstFrame | undefined =
 			image && !file
 				? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
@@ -128,10 +128,10 @@ function statusCalls(provider: VideoProvider, taskId: string, kind?: TaskKind, m
 	return provider.pollPaths(taskId, kind).map((path) => ({ method: 'GET', path }));
 }
 
-/** The first frame as a multipart file (Sora), read when the request is sent. */
-async function frameFile(image: InputImage): Promise<FrameFile> {
-	const { width, height } = image.info;
-	return { file: await image.blob(), fileName: image.fileName, mimeType: image.mimeType, width, height };
+/** The first frame as a multipart file (Sora), opened when the request is sent. */
+function frameFile(image: InputImage): FrameFile {
+	const { fileName, mimeType, byteLength, open, info } = image;
+	return { fileName, mimeType, byteLength, open, width: info.width, height: info.height };
 }
 
 /** An answer that says "no such task here" (Kling: look under the other kind of task). */

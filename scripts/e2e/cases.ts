@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { RecordedRequest } from '../../harness/server';
+import type { ExampleWorkflow } from '../example-workflow';
 import {
 	checkEditRequest,
 	checkExecution,
@@ -16,7 +17,9 @@ import {
 	type ExecutionReport,
 } from './checks';
 import { png } from '../../harness/fixtures';
+import { checkAgentTurn, checkChainAnswer, checkKeyUse } from './chat-model-checks';
 import { REPO } from './package';
+import type { ServedAnswer, ServedRequest } from './served';
 
 export interface CaseRun {
 	report: ExecutionReport;
@@ -25,6 +28,10 @@ export interface CaseRun {
 	/** The requests the local TikHub server received during this run. */
 	requests: RecordedRequest[];
 	apiKey: string;
+	/** Everything `n8n execute` printed (execution JSON and log lines); for a served case, the answer and n8n's log. */
+	output: string;
+	/** A served case's webhook answer (its report is empty). */
+	answer?: ServedAnswer;
 }
 
 export interface E2eCase {
@@ -33,6 +40,12 @@ export interface E2eCase {
 	/** The n8n lines (majors) it runs on; every binary data mode of the line runs `everyMode` cases. */
 	majors: string[];
 	everyMode?: boolean;
+	/** Changes made to the workflow for this case (e.g. node versions an older n8n has). */
+	adapt?: (workflow: ExampleWorkflow) => void;
+	/** The workflow is meant to fail (n8n execute exits non-zero); `check` says how. */
+	fails?: boolean;
+	/** Run as a published workflow behind its production webhook (`n8n start`) instead of `n8n execute`. */
+	served?: ServedRequest;
 	/** Files the workflow reads, put under the workspace's /files/. */
 	files?: () => Record<string, Buffer>;
 	/** Problems found; an empty list means the case passed. */
@@ -62,6 +75,12 @@ function checkCalls(requests: RecordedRequest[], path: string, apiKey: string, e
 	if (calls.length !== expected) return [`the TikHub server saw ${calls.length} POST ${path}, expected ${expected}`];
 	return calls.filter((c) => c.authorization !== `Bearer ${apiKey}`).map((c) => `${path}: authorization header was "${c.authorization ?? ''}"`);
 }
+
+const CHAIN = join(REPO, 'scripts', 'e2e', 'workflows', 'chat-model-chain.workflow.json');
+const STREAM_PATH = 'tikhub-agent-stream';
+const AGENT_TEXT = JSON.parse(readFileSync(join(REPO, 'examples', 'agent-product-shots.workflow.json'), 'utf8')).nodes.find(
+	(n: { name: string }) => n.name === 'AI Agent',
+).parameters.text as string;
 
 export const CASES: E2eCase[] = [
 	{
@@ -160,4 +179,91 @@ export const CASES: E2eCase[] = [
 			return problems;
 		},
 	},
+	{
+		// Issue 20: TikHub Chat Model answers in a Basic LLM Chain (1.9), which does not stream.
+		example: CHAIN,
+		majors: ['2'],
+		check: ({ report, requests, apiKey, output }) => [
+			...checkChainAnswer(report, requests, 'gpt-4o-mini', false),
+			...checkKeyUse(requests, apiKey, output),
+		],
+	},
+	{
+		// Issue 20: the AI Agent (3.1) on TikHub Chat Model calls TikHub Image Generate as a tool
+		// with a prompt it wrote, gets the image's URL back and answers with it.
+		example: 'agent-product-shots',
+		majors: ['2'],
+		check: ({ report, requests, apiKey, output }) => [
+			...checkAgentTurn(report, requests, AGENT_TEXT, false),
+			...checkKeyUse(requests, apiKey, output),
+		],
+	},
+	{
+		// Issue 20 on n8n 1.x, which has no AI node SDK: the package still loads (the image edit
+		// case above runs), and the Chat Model fails only when it runs, saying which n8n it needs.
+		example: CHAIN,
+		majors: ['1'],
+		everyMode: true,
+		fails: true,
+		adapt: (workflow) => {
+			workflow.id = 'tikhubChatModelWithoutSdk';
+			workflow.name = 'TikHub Chat Model without the AI node SDK (n8n 1.x): it says which n8n it needs';
+			for (const node of workflow.nodes) if (node.name === 'Basic LLM Chain') node.typeVersion = 1.7;
+		},
+		check: ({ report, requests, output }) => {
+			const problems: string[] = [];
+			const said = JSON.stringify(report.data?.resultData?.error ?? '') + JSON.stringify(report.data?.resultData?.runData ?? {});
+			if (report.status === 'success') problems.push('the chain succeeded on an n8n without the AI node SDK');
+			if (!/TikHub Chat Model needs n8n 2\.16\.0 or newer/.test(said)) problems.push(`the error does not say which n8n is needed: ${said.slice(0, 400)}`);
+			if (requests.some((r) => r.path === '/v1/chat/completions')) problems.push('a chat completion was sent');
+			if (/Failed to load package|Unrecognized node type/i.test(output)) problems.push('n8n did not load the package or the node');
+			return problems;
+		},
+	},
+	{
+		// Issue 20, streaming on: the same agent behind a Webhook that streams (2.1, Response Mode
+		// "Streaming", the agent's Enable Streaming on): n8n streams the model's answer to the caller.
+		example: 'agent-product-shots',
+		majors: ['2'],
+		adapt: streamingAgent,
+		served: { path: STREAM_PATH, body: { message: AGENT_TEXT } },
+		check: ({ requests, apiKey, output, answer }) => {
+			const problems: string[] = [];
+			if (answer?.status !== 200) problems.push(`the webhook answered ${answer?.status}: ${answer?.body.slice(0, 300)}`);
+			const chunks = (answer?.body ?? '')
+				.split('\n')
+				.filter((line) => line.trim().startsWith('{'))
+				.map((line) => JSON.parse(line) as { type?: string; content?: unknown });
+			const streamed = chunks.filter((c) => c.type === 'item').map((c) => String(c.content ?? '')).join('');
+			if (chunks.filter((c) => c.type === 'item').length < 2) problems.push(`the answer came in ${chunks.length} chunks, not streamed: ${answer?.body.slice(0, 300)}`);
+			return [
+				...problems,
+				...checkAgentTurn(undefined, requests, AGENT_TEXT, true, streamed),
+				...checkKeyUse(requests, apiKey, output),
+			];
+		},
+	},
 ];
+
+/** The agent example behind a streaming Webhook instead of the manual trigger, prompted by the request body. */
+function streamingAgent(workflow: ExampleWorkflow): void {
+	const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!;
+	const agent = workflow.nodes.find((n) => n.name === 'AI Agent')!;
+	workflow.id = 'tikhubAgentStreaming';
+	workflow.name = 'TikHub Chat Model: the AI Agent streaming to a webhook caller';
+	const connections = workflow.connections as Record<string, unknown>;
+	connections.Webhook = connections[trigger.name];
+	delete connections[trigger.name];
+	Object.assign(trigger, {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		webhookId: '9d3f6a2e-4b1c-4e8a-a5d7-1c2b3e4f5a60',
+		parameters: { httpMethod: 'POST', path: STREAM_PATH, responseMode: 'streaming', options: {} },
+	});
+	agent.parameters = {
+		...agent.parameters,
+		text: '={{ $json.body.message }}',
+		options: { ...(agent.parameters.options as object), enableStreaming: true },
+	};
+}

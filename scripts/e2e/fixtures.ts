@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadExampleWorkflow } from '../example-workflow';
+import { loadExampleWorkflow, type ExampleWorkflow } from '../example-workflow';
 import { REPO } from './package';
 import { tempDir } from './proc';
 
@@ -43,6 +43,8 @@ export function makeWorkspace(
 	tikhub: { baseUrl: string; apiKey: string },
 	examples: string[] = ['edit-image'],
 	files: Record<string, Buffer> = {},
+	/** Per example (same order): a change to make to its workflow, e.g. a node version an older n8n has. */
+	adapters: Array<((workflow: ExampleWorkflow) => void) | undefined> = [],
 ): Workspace {
 	const root = tempDir(`tikhub-e2e-${label}-`);
 	const userFolder = join(root, 'user');
@@ -70,6 +72,7 @@ export function makeWorkspace(
 		const workflowOut = join(outDir, String(index));
 		mkdirSync(workflowOut);
 		const workflow = loadExampleWorkflow(example, { filesDir, outDir: workflowOut });
+		adapters[index]?.(workflow);
 		const file = join(root, `workflow-${index}.json`);
 		writeFileSync(file, JSON.stringify(workflow, null, 2));
 		return { example, file, id: workflow.id, name: workflow.name, outDir: workflowOut };

@@ -1,3 +1,4 @@
+import { filePart, multipartBody } from '../../shared/http/multipart';
 import * as json from './json';
 import { imageFormatProblem } from './limits';
 import { AnswerError, type Phase, type TaskState, type VideoProvider, type VideoRequest } from './types';
@@ -115,10 +116,8 @@ export const sora: VideoProvider = {
 			size,
 		});
 		if (!file) return fields;
-		const form = new FormData();
-		for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
-		form.append('input_reference', file.file, file.fileName);
-		return form;
+		// OpenAI takes input_reference only as a file part (a string is refused).
+		return multipartBody([...Object.entries(fields).map(([name, value]) => ({ name, value: String(value) })), filePart('input_reference', file)]);
 	},
 
 	parseCreated: (body) => parseVideo(body, ''),

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { MultipartBody } from '../../shared/http/multipart';
 import type { Problem } from '../../shared/items/problems';
+import type { UploadFile } from '../../shared/media/binary-file';
 import type { ImageInfo } from '../../shared/media/image-info';
 
 /**
@@ -48,10 +50,7 @@ export type VideoOption = Exclude<keyof VideoRequest, 'model' | 'prompt' | 'imag
 export type FirstFrame = { url: string } | { base64: string; mimeType: string };
 
 /** The first-frame image as a file for a multipart form (Sora's `input_reference`), with its size. */
-export interface FrameFile {
-	file: Blob;
-	fileName: string;
-	mimeType: string;
+export interface FrameFile extends UploadFile {
 	width?: number;
 	height?: number;
 }
@@ -60,7 +59,7 @@ export interface FrameFile {
 export interface ProviderCall {
 	method: 'GET' | 'POST';
 	path: string;
-	body?: IDataObject | FormData;
+	body?: IDataObject | MultipartBody;
 }
 
 /** An input image's facts the providers' limits are about. */
@@ -125,7 +124,7 @@ export interface VideoProvider {
 	taskKind(request: VideoRequest): TaskKind;
 	createPath(kind: TaskKind, request: VideoRequest): string;
 	/** The create call's body; `file` is given instead of `frame` when `frame.as` is `file`. */
-	createBody(request: VideoRequest, frame?: FirstFrame, file?: FrameFile): IDataObject | FormData;
+	createBody(request: VideoRequest, frame?: FirstFrame, file?: FrameFile): IDataObject | MultipartBody;
 	/** The create call's answer as the new task. Throws AnswerError when it holds none. */
 	parseCreated(body: unknown): TaskState;
 	/** Paths a task may be polled at with GET, in the order to try them (kind unknown: every kind's). */

@@ -8,6 +8,7 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
+import { isMultipartBody, type MultipartBody } from './multipart';
 import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
 import { clip, redact } from './error-messages';
 import {
@@ -52,7 +53,11 @@ export interface TikHubCall {
 	method: IHttpRequestMethods;
 	/** Path under the base URL, e.g. `/v1/images/edits`. */
 	path: string;
-	body?: FormData | IDataObject;
+	/**
+	 * JSON, or a streamed multipart form (multipart.ts): opened afresh for every try, sent with
+	 * its exact Content-Length. (Node's FormData still works, but holds every file in memory.)
+	 */
+	body?: MultipartBody | FormData | IDataObject;
 	/**
 	 * What a successful answer's body is: `json` (the default; anything else is an error) or
 	 * `text` (returned as a string, e.g. a transcription asked for as plain text or subtitles).
@@ -68,22 +73,34 @@ export async function callTikHub<T>(
 	policy: RequestPolicy,
 ): Promise<T> {
 	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
-	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async () =>
-		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
-			method: call.method,
-			url: `${baseUrl}${call.path}`,
-			body: call.body,
-			json: true,
-			...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
-			timeout: policy.timeoutMs,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			abortSignal: ctx.getExecutionCancelSignal?.(),
-			// An API call never needs a redirect, and the redirect follower keeps a copy of the
-			// whole request body (every image) in memory in case it has to send it again.
-			disableFollowRedirect: true,
-		})) as IN8nHttpFullResponse,
-	);
+	const { body } = call;
+	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async () => {
+		// A multipart body is opened for each try: its files are read again from the binary store.
+		const form = isMultipartBody(body) ? await body.open() : undefined;
+		try {
+			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
+				method: call.method,
+				url: `${baseUrl}${call.path}`,
+				// A stream is piped to the socket by n8n's client (axios) as it is read.
+				body: (form ?? body) as IDataObject,
+				...(isMultipartBody(body)
+					? { headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) } }
+					: {}),
+				json: true,
+				...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
+				timeout: policy.timeoutMs,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				abortSignal: ctx.getExecutionCancelSignal?.(),
+				// An API call never needs a redirect, and the redirect follower keeps a copy of the
+				// whole request body (every image) in memory in case it has to send it again.
+				disableFollowRedirect: true,
+			})) as IN8nHttpFullResponse;
+		} finally {
+			// A failed try may leave the body half read: close the file it was reading.
+			if (form && !Buffer.isBuffer(form)) form.destroy();
+		}
+	});
 	if (call.responseType === 'text') return bodyText(response.body) as T;
 	return parseJsonBody<T>(ctx, itemIndex, response.body, secrets);
 }

@@ -57,6 +57,15 @@ export function promptProperty(description: string, placeholder: string): INodeP
 	};
 }
 
+/**
+ * Alphabetical, ignoring case. Not localeCompare: its first call loads ICU's collator, which
+ * cost about half of the package's load time when n8n starts.
+ */
+function byDisplayName(a: INodeProperties, b: INodeProperties): number {
+	const [x, y] = [a.displayName.toLowerCase(), b.displayName.toLowerCase()];
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** The Options collection: the shared options plus the node's own, sorted as n8n lists them. */
 export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INodeProperties {
 	const shared: INodeProperties[] = [
@@ -188,6 +197,6 @@ export function imageOptions(verb: ImageVerb, own: INodeProperties[] = []): INod
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...shared, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...shared, ...own].sort(byDisplayName),
 	};
 }

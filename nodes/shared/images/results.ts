@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { clip, extractApiMessage } from '../http/error-messages';
 import type { ImageFields, ImageOutput } from './fields';
+import { base64ByteLength, binaryFromBase64, decodeBase64Head } from '../media/base64-binary';
 import { readImageInfo, type ImageInfo } from '../media/image-info';
 import { redactKey } from '../http/credentials';
 import { downloadFile } from '../http/download';
@@ -42,6 +43,9 @@ interface ResultImage {
 	fileSize: number;
 }
 
+/** Enough of an image's start for its type and size (as for input images). */
+const HEAD_BYTES = 256 * 1024;
+
 interface MissingImage {
 	index: number;
 	reason: string;
@@ -63,24 +67,27 @@ export async function buildImageItems(
 			missing.push({ index, reason: source.reason });
 			continue;
 		}
-		const { bytes, contentType } =
-			source.kind === 'b64'
-				? { bytes: decodeBase64(source.text), contentType: undefined }
-				: await downloadFile(ctx, itemIndex, source.text, context.policy, {
-						what: `image ${index} from the URL TikHub returned`,
-						hint: 'Result URLs expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
-					});
-		if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
-		const info = identify(ctx, itemIndex, index, bytes, contentType);
-		const fileName = `${context.baseName(index, entries.length, response.created)}.${info.extension}`;
-		const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
+		const name = (info: ImageInfo) => `${context.baseName(index, entries.length, response.created)}.${info.extension}`;
+		let stored: Pick<ResultImage, 'binary' | 'info' | 'fileSize'>;
+		if (source.kind === 'b64') {
+			// Typed from its first bytes, then decoded slice by slice into the binary store.
+			const fileSize = base64ByteLength(source.text);
+			const info = identify(ctx, itemIndex, index, decodeBase64Head(source.text, HEAD_BYTES), fileSize);
+			stored = { binary: await binaryFromBase64(ctx, source.text, name(info), info.mimeType), info, fileSize };
+			if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
+		} else {
+			const { bytes, contentType } = await downloadFile(ctx, itemIndex, source.text, context.policy, {
+				what: `image ${index} from the URL TikHub returned`,
+				hint: 'Result URLs expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
+			});
+			const info = identify(ctx, itemIndex, index, bytes, bytes.length, contentType);
+			stored = { binary: await ctx.helpers.prepareBinaryData(bytes, name(info), info.mimeType), info, fileSize: bytes.length };
+		}
 		images.push({
 			index,
 			revisedPrompt: typeof entry?.revised_prompt === 'string' ? entry.revised_prompt : undefined,
 			url: source.kind === 'url' ? source.text : undefined,
-			binary,
-			info,
-			fileSize: bytes.length,
+			...stored,
 		});
 	}
 
@@ -161,27 +168,22 @@ async function throwNoImage(
 	});
 }
 
-/** Base64 image data, also when a proxy sends it as a data URL (`data:image/png;base64,…`). */
-function decodeBase64(text: string): Buffer {
-	const comma = text.startsWith('data:') ? text.indexOf(',') : -1;
-	return Buffer.from(comma >= 0 ? text.slice(comma + 1) : text, 'base64');
-}
-
 /** The real type of a result, from its bytes: a wrong header or format option cannot mislabel it. */
 function identify(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	index: number,
-	bytes: Buffer,
+	head: Buffer,
+	byteLength: number,
 	contentType?: string,
 ): ImageInfo {
-	const info = readImageInfo(bytes);
+	const info = readImageInfo(head);
 	if (info) return info;
 	const message = `Result ${index} from TikHub is not an image`;
 	throw new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
 		message,
-		description: `Got ${bytes.length} bytes${contentType ? ` of ${contentType}` : ''} that are not PNG, JPEG, WebP or GIF.`,
+		description: `Got ${byteLength} bytes${contentType ? ` of ${contentType}` : ''} that are not PNG, JPEG, WebP or GIF.`,
 	});
 }
 

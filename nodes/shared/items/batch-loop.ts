@@ -47,7 +47,8 @@ export async function runBatches<P>(ctx: IExecuteFunctions, plan: BatchPlan<P>):
 	});
 
 	const batches = groupInBatches(prepared, plan);
-	const run: RunContext = { gate: new BackoffGate() };
+	// A batch holds its slot to the end (answered() is the item loop's; batches have no use for it).
+	const run: RunContext = { gate: new BackoffGate(), answered: () => undefined };
 	const results = await runPool(
 		batches.length,
 		BATCH_CONCURRENCY,

@@ -11,7 +11,10 @@ import { runPool, type Outcome } from './pool';
  * 1. **Prepare** every input item: read its parameters and run every local check (binary
  *    present, type, size, mask, field values). No paid request is sent in this phase, so a bad
  *    item 7 stops the run (or becomes an error item) before items 0–6 are billed.
- * 2. **Send** the prepared items, `Concurrency` at a time, and turn each answer into output items.
+ * 2. **Send** the prepared items, `Concurrency` requests at a time, and turn each answer into
+ *    output items. A job that calls `run.answered()` once its paid request is answered gives its
+ *    slot to the next item while it stores its results, so the next request does not wait for
+ *    that (at most twice `Concurrency` items are then in hand at once).
  *
  * Every input item ends as output items or, with On Error set to continue, as one error item
  * paired to it, in input order, shaped so that n8n routes it to the error output when On Error
@@ -21,6 +24,8 @@ import { runPool, type Outcome } from './pool';
 export interface RunContext {
 	/** Shared by the items of one run, so a 429 pauses them all. */
 	gate: BackoffGate;
+	/** The item's paid requests are answered: the next item's may start (optional to call). */
+	answered(): void;
 }
 
 /** What preparing an item yields: the work left to do, which sends requests. */
@@ -32,18 +37,18 @@ export type PrepareItem = (itemIndex: number) => Promise<ItemJob>;
 export async function runItems(
 	ctx: IExecuteFunctions,
 	prepare: PrepareItem,
-	settings: { defaultConcurrency?: number } = {},
+	settings: { defaultConcurrency?: number; maxConcurrency?: number } = {},
 ): Promise<INodeExecutionData[][]> {
-	const concurrency = readConcurrency(ctx, settings.defaultConcurrency);
+	const concurrency = readConcurrency(ctx, settings.defaultConcurrency, settings.maxConcurrency);
 	const { prepared, pool } = await prepareItems(ctx, prepare, concurrency);
 
 	// Phase 2: the paid requests. An item that failed phase 1 fails here with the same error.
-	const run: RunContext = { gate: new BackoffGate() };
+	const gate = new BackoffGate();
 	const outcomes = await runPool(
 		prepared.length,
 		concurrency,
-		async (itemIndex) => await preparedValue(prepared[itemIndex])(run),
-		pool,
+		async (itemIndex, release) => await preparedValue(prepared[itemIndex])({ gate, answered: release }),
+		{ ...pool, maxRunning: 2 * concurrency },
 	);
 	return [collectOutput(ctx, outcomes)];
 }

@@ -11,6 +11,12 @@ import type { RequestPolicy } from '../http/transport';
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_RETRIES = 2;
+/**
+ * Items in flight at once, at most, unless a node sets its own cap: 32 uploads of up to 50 MB
+ * is already more than a small worker should hold. A node whose items cost little while in
+ * flight (a video task being waited for) sets a higher one.
+ */
+export const MAX_CONCURRENCY = 32;
 
 /** A string option, or undefined when unset or blank (an empty string is not a value). */
 export function text(value: unknown): string | undefined {
@@ -51,12 +57,16 @@ export function readRequestPolicy(
  * resolved, and an expression that fails there falls back to the default: a bad expression in
  * another option is reported on its own item, not by the whole run.
  */
-export function readConcurrency(ctx: IExecuteFunctions, fallback = DEFAULT_CONCURRENCY): number {
+export function readConcurrency(
+	ctx: IExecuteFunctions,
+	fallback = DEFAULT_CONCURRENCY,
+	max = MAX_CONCURRENCY,
+): number {
 	let value: unknown;
 	try {
 		value = ctx.getNodeParameter('options.concurrency', 0, fallback);
 	} catch {
 		value = undefined;
 	}
-	return clamp(number(value), 1, 32, fallback);
+	return clamp(number(value), 1, max, fallback);
 }

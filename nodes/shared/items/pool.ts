@@ -1,37 +1,78 @@
 /**
- * Runs `task(0) … task(count - 1)` with at most `limit` running at once and returns every
- * outcome in index order. With `stopOnFailure`, no new task starts after one fails; the ones
- * already running finish, and tasks never started are reported as `skipped`. `shouldStop`
- * (e.g. the execution was cancelled) also stops new tasks from starting.
+ * Runs `task(0) … task(count - 1)` with at most `limit` holding a slot at once, in index order,
+ * and returns every outcome in index order. A task holds its slot until it ends or calls
+ * `release()` (e.g. once its paid request is answered, while it stores the results): the next
+ * task then starts at once, with at most `maxRunning` (default `limit`) tasks unfinished.
+ * With `stopOnFailure`, no new task starts after one fails; the ones already running finish,
+ * and tasks never started are reported as `skipped`. `shouldStop` (e.g. the execution was
+ * cancelled) also stops new tasks from starting.
  */
 export type Outcome<T> =
 	| { status: 'fulfilled'; value: T }
 	| { status: 'rejected'; reason: unknown }
 	| { status: 'skipped' };
 
+export interface PoolOptions {
+	stopOnFailure?: boolean;
+	shouldStop?: () => boolean;
+	/** Tasks unfinished at once, released or not (at least `limit`). */
+	maxRunning?: number;
+}
+
 export async function runPool<T>(
 	count: number,
 	limit: number,
-	task: (index: number) => Promise<T>,
-	options: { stopOnFailure?: boolean; shouldStop?: () => boolean } = {},
+	task: (index: number, release: () => void) => Promise<T>,
+	options: PoolOptions = {},
 ): Promise<Array<Outcome<T>>> {
 	const outcomes: Array<Outcome<T>> = Array.from({ length: count }, () => ({ status: 'skipped' }));
+	const slots = Math.max(1, Math.floor(limit) || 1);
+	const maxRunning = Math.max(slots, Math.floor(options.maxRunning ?? slots));
 	let next = 0;
+	let held = 0;
+	let running = 0;
 	let failed = false;
 
-	const worker = async () => {
-		while (next < count && !(failed && options.stopOnFailure) && !options.shouldStop?.()) {
-			const index = next++;
-			try {
-				outcomes[index] = { status: 'fulfilled', value: await task(index) };
-			} catch (reason) {
-				outcomes[index] = { status: 'rejected', reason };
-				failed = true;
+	return await new Promise((resolve) => {
+		const startMore = () => {
+			while (
+				next < count &&
+				held < slots &&
+				running < maxRunning &&
+				!(failed && options.stopOnFailure) &&
+				!options.shouldStop?.()
+			) {
+				start(next++);
 			}
-		}
-	};
-
-	const workers = Math.max(1, Math.min(Math.floor(limit) || 1, count));
-	await Promise.all(Array.from({ length: workers }, worker));
-	return outcomes;
+			if (running === 0) resolve(outcomes);
+		};
+		const start = (index: number) => {
+			held++;
+			running++;
+			let holding = true;
+			const release = () => {
+				if (!holding) return;
+				holding = false;
+				held--;
+				startMore();
+			};
+			void Promise.resolve()
+				.then(async () => await task(index, release))
+				.then(
+					(value) => {
+						outcomes[index] = { status: 'fulfilled', value };
+					},
+					(reason: unknown) => {
+						outcomes[index] = { status: 'rejected', reason };
+						failed = true;
+					},
+				)
+				.finally(() => {
+					running--;
+					if (holding) release();
+					else startMore();
+				});
+		};
+		startMore();
+	});
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRIES } from './parameters';
+import { DEFAULT_MAX_RETRIES, MAX_CONCURRENCY } from './parameters';
 
 /**
  * The options every TikHub node offers about how it runs rather than what it asks for:
@@ -9,12 +9,16 @@ import { DEFAULT_MAX_RETRIES } from './parameters';
  * parameters.ts reads them back (readConcurrency, readRequestPolicy).
  */
 
-export function concurrencyOption(defaultValue: number, description: string): INodeProperties {
+export function concurrencyOption(
+	defaultValue: number,
+	description: string,
+	maxValue = MAX_CONCURRENCY,
+): INodeProperties {
 	return {
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 32 },
+		typeOptions: { minValue: 1, maxValue },
 		default: defaultValue,
 		description,
 	};

@@ -1,12 +1,14 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { openBinaryStream, type Readable } from './readable';
+
 /**
  * Files going in from an input item's binary field, for every node that uploads one (images,
  * audio). Read only through n8n's helpers, so the filesystem, database and S3 binary modes
  * work: a file is checked from its first bytes when its item is prepared, and its bytes are
- * read again only when its request is sent. The multipart parts are built here, in one place,
- * so a streamed encoder can replace them for every upload at once.
+ * read again only when its request is sent, streamed into the request by the multipart encoder
+ * (../http/multipart.ts): an UploadFile is a FilePart once it is given a form field name.
  */
 
 /**
@@ -18,11 +20,15 @@ export interface UploadFile {
 	fileName: string;
 	mimeType: string;
 	byteLength: number;
-	blob(): Promise<Blob>;
+	/**
+	 * The bytes, opened when a request is sent (again for each try): a stream from n8n's binary
+	 * store, or the bytes themselves in n8n's in-memory mode.
+	 */
+	open(): Promise<Readable | Buffer>;
 }
 
-/** Parts of 1 MiB: Node's Blob.stream() yields one chunk per part, so an upload streams in 1 MiB steps. */
-export const PART_BYTES = 1024 * 1024;
+/** Chunks read from the binary store at a time: what an upload holds of each file in flight. */
+export const PART_BYTES = 256 * 1024;
 
 /** Enough of the start of a file for any header we read (PNG chunks before IDAT, JPEG segments before SOF). */
 export const HEAD_BYTES = 256 * 1024;
@@ -62,9 +68,11 @@ export async function readHead(
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
 	}
-	// Read through to count the bytes (the store's metadata is not kept alike in every mode),
-	// keeping only the head.
-	const stream = await ctx.helpers.getBinaryStream(metadata.id, PART_BYTES);
+	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
+	// the whole file here; without one, read through to count. The upload checks it again: a
+	// file of another length fails its item rather than going out with a wrong Content-Length.
+	const known = await storedSize(ctx, metadata.id);
+	const stream = await openBinaryStream(ctx, metadata.id, known === undefined ? PART_BYTES : HEAD_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let byteLength = 0;
@@ -75,50 +83,44 @@ export async function readHead(
 			headLength += piece.length;
 		}
 		byteLength += chunk.length;
+		if (known !== undefined && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
 	}
-	return { head: Buffer.concat(head), byteLength };
+	// A file shorter than the head was read whole: its count is exact.
+	return { head: Buffer.concat(head), byteLength: known === undefined || headLength < HEAD_BYTES ? byteLength : known };
 }
 
-/** Reads an item's binary as a typed Blob for a multipart form, when its request is sent. */
-export function binaryBlobReader(
+async function storedSize(ctx: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
+	try {
+		const size = Number((await ctx.helpers.getBinaryMetadata(binaryDataId)).fileSize);
+		return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+	} catch {
+		return undefined; // counted from the bytes instead
+	}
+}
+
+/**
+ * Opens an item's binary when its request is sent: a stream from n8n's filesystem, database or
+ * S3 store (read one chunk at a time by the upload), or the bytes n8n's in-memory mode holds.
+ */
+export function binaryReader(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	metadata: IBinaryData,
-	mimeType: string,
-): () => Promise<Blob> {
-	return async () => new Blob(await readBinaryParts(ctx, itemIndex, property, metadata.id), { type: mimeType });
+): () => Promise<Readable | Buffer> {
+	return async () =>
+		metadata.id
+			? await openBinaryStream(ctx, metadata.id, PART_BYTES)
+			: await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 }
 
-/**
- * The bytes of a binary as Blob parts (Node copies bytes into every Blob). One kept by n8n's
- * filesystem, database or S3 store is streamed part by part, so no whole extra copy is held;
- * one kept in the item itself (memory mode) is decoded by n8n once and cut into parts.
- */
-export async function readBinaryParts(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId?: string,
-): Promise<Array<Blob | Buffer>> {
-	if (!binaryDataId) return splitParts(await ctx.helpers.getBinaryDataBuffer(itemIndex, property));
-	return await streamParts(ctx, binaryDataId);
-}
-
-export async function streamParts(ctx: IExecuteFunctions, binaryDataId: string): Promise<Blob[]> {
-	const stream = await ctx.helpers.getBinaryStream(binaryDataId, PART_BYTES);
-	const parts: Blob[] = [];
-	// A Blob per chunk lets the chunk itself be collected right away.
-	for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(new Blob([chunk]));
-	return parts;
-}
-
-export function splitParts(bytes: Buffer): Buffer[] {
-	const parts: Buffer[] = [];
-	for (let offset = 0; offset < bytes.length; offset += PART_BYTES) {
-		parts.push(bytes.subarray(offset, offset + PART_BYTES));
-	}
-	return parts;
+/** Reads a whole UploadFile, for a JSON body that carries it inline (base64). */
+export async function readUploadBytes(file: UploadFile): Promise<Buffer> {
+	const source = await file.open();
+	if (Buffer.isBuffer(source)) return source;
+	const chunks: Buffer[] = [];
+	for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
+	return Buffer.concat(chunks);
 }
 
 /** A file name with an extension that fits its bytes: kept when it has one of `extensions`, else given `extensions[0]`. */

@@ -5,13 +5,14 @@ import {
 	binaryField,
 	fileNameWithExtension,
 	HEAD_BYTES,
-	readBinaryParts,
+	binaryReader,
+	PART_BYTES,
 	readHead,
-	splitParts,
-	streamParts,
+	readUploadBytes,
 	type UploadFile,
 } from './binary-file';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
+import { openBinaryStream, type Readable } from './readable';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
 
@@ -49,7 +50,7 @@ export async function inspectBinaryImage(
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
 	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
-	const read = async () => await readBinaryParts(ctx, itemIndex, property, metadata.id);
+	const read = binaryReader(ctx, itemIndex, property, metadata);
 	return describeImage(label, metadata.fileName || property, info, head, byteLength, read);
 }
 
@@ -76,8 +77,8 @@ export async function fetchUrlImage(
 	const head = bytes.subarray(0, HEAD_BYTES);
 	// Without an id (n8n's in-memory mode) the downloaded buffer itself is kept.
 	const read = stored.id
-		? async () => await streamParts(ctx, stored.id as string)
-		: async () => splitParts(bytes);
+		? async () => await openBinaryStream(ctx, stored.id as string, PART_BYTES)
+		: async () => bytes;
 	return describeImage(label, fileName, info, Buffer.from(head), bytes.length, read);
 }
 
@@ -88,7 +89,7 @@ export function withoutQuery(url: string): string {
 
 /** Reads the whole image, for a JSON body that carries it inline (base64). */
 export async function readImageBytes(image: InputImage): Promise<Buffer> {
-	return Buffer.from(await (await image.blob()).arrayBuffer());
+	return await readUploadBytes(image);
 }
 
 function describeImage(
@@ -97,7 +98,7 @@ function describeImage(
 	info: ImageInfo,
 	head: Buffer,
 	byteLength: number,
-	read: () => Promise<Array<Blob | Buffer>>,
+	read: () => Promise<Readable | Buffer>,
 ): InputImage {
 	const fileName = fileNameFor(givenName, info);
 	return {
@@ -107,7 +108,7 @@ function describeImage(
 		info,
 		hasAlpha: info.kind === 'png' ? pngHasAlpha(head) : undefined,
 		byteLength,
-		blob: async () => new Blob(await read(), { type: info.mimeType }),
+		open: read,
 	};
 }
 

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, test } from '@jest/globals';
+
+import { imageItem, png } from '../harness/fixtures';
+import { readBinary } from '../harness/engine';
+import { runEdit } from '../harness/workflows';
+import type { BinaryMode } from '../harness/engine';
+import type { TikHubServer } from '../harness/server';
+import { multipartBody, type FormPart } from '../nodes/shared/http/multipart';
+import { rememberReadable } from '../nodes/shared/media/readable';
+import { useServer } from './use-server';
+
+let server: TikHubServer;
+useServer((started) => (server = started));
+
+/** A PNG header followed by incompressible bytes: several chunks of the binary store's stream. */
+const largeImage = Buffer.concat([png(64, 64), randomBytes(700_000)]);
+
+const prompt = 'Mets un chapeau rouge 🎩 sur le produit\nzweite Zeile\r\n"dritte" Zeile';
+const fileName = 'фото-商品 1.png';
+
+async function readAll(body: Readable | Buffer): Promise<Buffer> {
+	if (Buffer.isBuffer(body)) return body;
+	const chunks: Buffer[] = [];
+	for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+	return Buffer.concat(chunks);
+}
+
+function parts(image: Buffer): FormPart[] {
+	return [
+		{ name: 'model', value: 'gpt-image-2' },
+		{ name: 'prompt', value: prompt },
+		{ name: 'image[]', fileName, contentType: 'image/png', byteLength: image.length, open: async () => image },
+		{
+			name: 'image[]',
+			fileName: 'say "cheese"\r\n.png',
+			contentType: 'image/png',
+			byteLength: image.length,
+			open: async () => Readable.from([image.subarray(0, 1000), image.subarray(1000)]),
+		},
+		{ name: 'quality', value: 'low' },
+	];
+}
+
+describe('the streamed multipart encoder', () => {
+	test('writes byte for byte what Node\'s FormData writes, with the exact Content-Length, as a Buffer and as a stream', async () => {
+		const image = largeImage.subarray(0, 5000);
+		const form = new FormData();
+		form.append('model', 'gpt-image-2');
+		form.append('prompt', prompt);
+		form.append('image[]', new Blob([image], { type: 'image/png' }), fileName);
+		form.append('image[]', new Blob([image], { type: 'image/png' }), 'say "cheese"\r\n.png');
+		form.append('quality', 'low');
+		const response = new Response(form);
+		const boundary = /boundary=(.+)$/.exec(response.headers.get('content-type') ?? '')?.[1] as string;
+		const expected = Buffer.from(await response.arrayBuffer());
+
+		const body = multipartBody(parts(image), boundary);
+		assert.equal(body.contentType, `multipart/form-data; boundary=${boundary}`);
+		assert.equal(body.contentLength, expected.length);
+		// No stream of n8n's seen yet (as in n8n's in-memory mode): one Buffer.
+		const whole = await body.open();
+		assert.ok(Buffer.isBuffer(whole));
+		assert.deepEqual(whole, expected);
+		// Once a store stream has shown the Readable class: a stream, read again for every open().
+		rememberReadable(Readable.from([]));
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const streamed = await body.open();
+			assert.ok(!Buffer.isBuffer(streamed));
+			assert.deepEqual(await readAll(streamed), expected);
+		}
+	});
+
+	test('fails the body rather than sending one of another length when a file changed size', async () => {
+		const body = multipartBody([
+			{ name: 'image', fileName: 'a.png', contentType: 'image/png', byteLength: 10, open: async () => Readable.from([Buffer.alloc(12)]) },
+		]);
+		await assert.rejects(readAll(await body.open()), /"a\.png" changed while it was being sent \(10 bytes expected\)/);
+	});
+});
+
+describe('uploads through n8n\'s request helper', () => {
+	const modes: BinaryMode[] = ['default', 'filesystem'];
+
+	test.each(modes)('%s binary mode: an exact Content-Length, not chunked; non-ASCII names and values arrive intact', async (binaryMode) => {
+		const { items, error } = await runEdit(server, {
+			parameters: { model: 'gpt-image-2', prompt },
+			items: [imageItem({ data: { bytes: largeImage, fileName, mimeType: 'image/png' } })],
+			binaryMode,
+		});
+		assert.equal(error, undefined);
+		const [request] = server.requests;
+		assert.equal(request.parseError, undefined);
+		assert.equal(request.headers['content-length'], String(request.bodyLength));
+		assert.equal(request.headers['transfer-encoding'], undefined);
+		assert.match(String(request.headers['content-type']), /^multipart\/form-data; boundary=-+TikHubFormBoundary[0-9a-f]{24}$/);
+		// Line breaks in text values are sent as CRLF, as every browser and Node's FormData send them.
+		assert.equal(request.fields.prompt, prompt.replace(/\r?\n/g, '\r\n'));
+		assert.deepEqual(
+			request.files.map((file) => [file.field, file.fileName, file.contentType]),
+			[['image', fileName, 'image/png']],
+		);
+		assert.ok(request.files[0].bytes.equals(largeImage));
+		assert.equal(items[0].binary?.data.fileName, 'фото-商品 1-edited.png');
+		assert.ok((await readBinary(items[0].binary!.data)).length > 0);
+	});
+
+	test.each(modes)('%s binary mode: a retry after a 500 sends the whole body again', async (binaryMode) => {
+		server.fail({ kind: 'status', status: 500 });
+		const { error } = await runEdit(server, {
+			parameters: { model: 'gpt-image-2', prompt: 'x' },
+			items: [imageItem({ data: { bytes: largeImage, fileName: 'big.png', mimeType: 'image/png' } })],
+			binaryMode,
+		});
+		assert.equal(error, undefined);
+		assert.equal(server.requests.length, 2);
+		for (const request of server.requests) {
+			assert.equal(request.parseError, undefined);
+			assert.equal(request.headers['content-length'], String(request.bodyLength));
+			assert.ok(request.files[0].bytes.equals(largeImage));
+		}
+	});
+});
