@@ -220,9 +220,9 @@ describe('6. messages that say what is wrong', () => {
 		assert.match(long.error?.message ?? '', /32001 characters long; the limit is 32000/);
 	});
 
-	test('a field listed twice is sent once', async () => {
+	test('a field listed twice is refused (issue 17: it was silently sent once)', async () => {
 		const run = await runEdit(server, { parameters: { ...parameters, binaryPropertyName: 'data, data' }, items: [imageItem()] });
-		assert.equal(run.error, undefined);
-		assert.deepEqual(server.requests[0].fieldNames, ['model', 'prompt', 'image']);
+		assert.match(run.error?.message ?? '', /The binary field "data" is listed twice in "Input Binary Field\(s\)"/);
+		assert.equal(server.requests.length, 0);
 	});
 });

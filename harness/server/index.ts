@@ -37,8 +37,12 @@ export interface TikHubServer {
 	fileRequests: number;
 	/** The Authorization header of each GET /files/* served (undefined when none was sent). */
 	fileAuthorizations: Array<string | undefined>;
-	/** Serves bytes at a new URL under /files/ (an image host for URL input); returns the URL. */
-	host(bytes: Buffer, ext: string, contentType: string): string;
+	/**
+	 * Serves bytes at a new URL under /files/ (an image host for URL input); returns the URL.
+	 * `trickleMs`: the body comes 64 bytes at a time, one piece every `trickleMs` (a slow or
+	 * stalling storage server), with the whole length announced up front.
+	 */
+	host(bytes: Buffer, ext: string, contentType: string, options?: FileOptions): string;
 	/** Seedance, Kling, Veo and Sora video tasks (/seedance/…, /kling/…, /v1beta/models/veo-…, /v1/videos): scripts, tasks, requests. */
 	videos: VideoApi;
 	/** The chat endpoints (chat completions, responses, messages, generateContent): `chat.replies` scripts answers. */
@@ -50,6 +54,10 @@ export interface TikHubServer {
 }
 
 const DEFAULT_API_KEY = 'test-key-0123456789';
+
+export interface FileOptions {
+	trickleMs?: number;
+}
 
 function unauthorized(authorization: string | undefined) {
 	const match = /^Bearer\s+(.*)$/i.exec(authorization ?? '');
@@ -72,13 +80,13 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
 	const sockets = new Set<Socket>();
 	const waiting = new Set<AbortController>();
-	const files = new Map<string, { bytes: Buffer; contentType: string }>();
+	const files = new Map<string, { bytes: Buffer; contentType: string; trickleMs?: number }>();
 	let faults: Fault[] = [];
 	let inFlight = 0;
 
-	const storeFile = (bytes: Buffer, ext: string, contentType: string): string => {
+	const storeFile = (bytes: Buffer, ext: string, contentType: string, options: FileOptions = {}): string => {
 		const name = `${randomBytes(12).toString('hex')}.${ext}`;
-		files.set(name, { bytes, contentType });
+		files.set(name, { bytes, contentType, trickleMs: options.trickleMs });
 		return `${server.baseUrl}/files/${name}`;
 	};
 
@@ -143,12 +151,26 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		sendJson(res, 404, { error: { message: 'Not found' } });
 	};
 
-	const serveFile = (req: IncomingMessage, res: ServerResponse, name: string) => {
+	const serveFile = async (req: IncomingMessage, res: ServerResponse, name: string) => {
 		const file = files.get(name);
 		if (!file) return sendJson(res, 404, { error: { message: 'Not found' } });
 		server.fileRequests++;
 		server.fileAuthorizations.push(req.headers.authorization);
-		send(res, 200, file.bytes, { 'content-type': file.contentType });
+		if (!file.trickleMs) return send(res, 200, file.bytes, { 'content-type': file.contentType });
+		// Not counted as an image request in flight; ends early when the client goes or the server closes.
+		const controller = new AbortController();
+		waiting.add(controller);
+		res.once('close', () => {
+			waiting.delete(controller);
+			controller.abort();
+		});
+		const signal = controller.signal;
+		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+		for (let offset = 0; offset < file.bytes.length; offset += 64) {
+			res.write(file.bytes.subarray(offset, offset + 64));
+			if (!(await wait(file.trickleMs, signal))) return;
+		}
+		res.end();
 	};
 
 	const videos = createVideoApi({
@@ -207,7 +229,7 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 		fail(...more) {
 			faults.push(...more);
 		},
-		host: (bytes, ext, contentType) => storeFile(bytes, ext, contentType),
+		host: (bytes, ext, contentType, options) => storeFile(bytes, ext, contentType, options),
 		reset() {
 			// Emptied in place so arrays a test already holds stay live.
 			server.requests.length = 0;

@@ -41,6 +41,10 @@ export interface TaskScript {
 	expiredUrl?: boolean;
 	/** Served at the result URL instead of an MP4 (e.g. an HTML page). */
 	video?: Buffer;
+	/** The result URL sends its body 64 bytes every this many ms (a slow storage server). */
+	trickleMs?: number;
+	/** The result URL carries a signed query string, as real storage URLs do. */
+	signedUrl?: boolean;
 }
 
 export interface VideoTask {
@@ -107,7 +111,7 @@ export interface VideoApiHost {
 	/** The 401 body for a wrong or missing key, undefined when the key is right. */
 	unauthorized(authorization: string | undefined): unknown;
 	/** Keeps bytes and returns the URL they are served at. */
-	storeFile(bytes: Buffer, ext: string, contentType: string): string;
+	storeFile(bytes: Buffer, ext: string, contentType: string, options?: { trickleMs?: number }): string;
 	baseUrl(): string;
 	/** Adds a request to the server's list of every API request. */
 	record(request: RecordedRequest): void;
@@ -188,7 +192,8 @@ export function createVideoApi(host: VideoApiHost, apis: ProviderApi[]): VideoAp
 					task.video = task.script.video ?? tinyMp4(duration > 0 ? duration : 5);
 					task.videoUrl = task.script.expiredUrl
 						? `${host.baseUrl()}/files/expired-${encodeURIComponent(task.id)}.mp4`
-						: host.storeFile(task.video, 'mp4', 'video/mp4');
+						: host.storeFile(task.video, 'mp4', 'video/mp4', { trickleMs: task.script.trickleMs });
+					if (task.script.signedUrl) task.videoUrl += '?X-Tos-Signature=sig-secret-0123&X-Tos-Expires=86400';
 				}
 			}
 			if (task.script.endStatus) return task.script.endStatus;

@@ -47,7 +47,7 @@ export const imageEditProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://example.com/product.png',
 		description:
-			'URL of the image to edit (PNG, JPEG or WebP). With GPT Image 2 VIP, several URLs separated by commas or new lines send several reference images.',
+			'URL of the image to edit (PNG, JPEG or WebP), or a data:image/png;base64,… URL. With GPT Image 2 VIP, several URLs, one per line, send several reference images.',
 		displayOptions: { show: { imageSource: ['url'] } },
 	},
 	imageOptions('edited', [

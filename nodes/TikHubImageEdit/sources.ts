@@ -2,32 +2,24 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { text } from '../shared/items/parameters';
 import { fetchUrlImage, inspectBinaryImage, type InputImage } from '../shared/media/input-images';
+import { splitFieldList, splitUrlList } from '../shared/media/url-list';
 import type { RequestPolicy } from '../shared/http/transport';
 
 /** Where the edit node's images and mask come from: binary fields of the item, or URLs. */
 export interface ImageSources {
 	kind: 'binary' | 'url';
-	/** Binary field names or URLs, each once. */
+	/** Binary field names or URLs, as listed (a repeat is refused by checkSources). */
 	names: string[];
 	maskProperty?: string;
 	maskUrl?: string;
-}
-
-/** A list typed by a person: split on commas (and new lines for URLs), blanks and repeats dropped. */
-function list(value: unknown, separators: RegExp): string[] {
-	const names = String(value ?? '')
-		.split(separators)
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
-	return [...new Set(names)];
 }
 
 export function readImageSources(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): ImageSources {
 	const kind = ctx.getNodeParameter('imageSource', itemIndex, 'binary') === 'url' ? 'url' : 'binary';
 	const names =
 		kind === 'url'
-			? list(ctx.getNodeParameter('imageUrls', itemIndex, ''), /[,\n]/)
-			: list(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'), /,/);
+			? splitUrlList(ctx.getNodeParameter('imageUrls', itemIndex, ''))
+			: splitFieldList(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'));
 	return {
 		kind,
 		names,

@@ -2,6 +2,8 @@ import { IMAGE_MODELS } from '../shared/images/descriptions';
 import type { ImageFields } from '../shared/images/fields';
 import type { Problem } from '../shared/items/problems';
 import type { InputImage } from '../shared/media/input-images';
+import { findRepeat } from '../shared/media/url-list';
+import { displayUrl } from '../shared/http/safe-url';
 import type { ImageSources } from './sources';
 
 /**
@@ -20,12 +22,22 @@ export function checkSources(fields: ImageFields, sources: ImageSources): Proble
 			? { message: 'Name the binary field with the image in "Input Binary Field(s)"' }
 			: { message: 'Give the URL of the image to edit in "Image URL(s)"' };
 	}
+	const shown = (name: string) => (sources.kind === 'url' ? displayUrl(name, 80) : name);
+	const repeat = findRepeat(names);
+	if (repeat !== undefined) {
+		const field = sources.kind === 'binary' ? 'Input Binary Field(s)' : 'Image URL(s)';
+		return {
+			message: `${sources.kind === 'binary' ? 'The binary field' : 'The URL'} "${shown(repeat)}" is listed twice in "${field}"`,
+			description: 'Each image is sent once: remove the repeat, or name another field or URL.',
+		};
+	}
 	if (names.length > MAX_IMAGES) {
 		return { message: `At most ${MAX_IMAGES} images can be sent at once; got ${names.length}` };
 	}
 	if (names.length > 1 && IMAGE_MODELS.single.includes(fields.model)) {
+		const list = names.slice(0, 3).map(shown).join(', ') + (names.length > 3 ? ', …' : '');
 		return {
-			message: `${fields.model} takes one image, but ${names.length} ${what} are listed (${names.join(', ')})`,
+			message: `${fields.model} takes one image, but ${names.length} ${what} are listed (${list})`,
 			description: `Choose ${IMAGE_MODELS.multi.join(' or ')} to send several reference images, or list one.`,
 		};
 	}
@@ -36,8 +48,9 @@ export function checkSources(fields: ImageFields, sources: ImageSources): Proble
 }
 
 /**
- * The mask must be a PNG with an alpha channel (checked from its header: a mask whose pixels are
- * all opaque is not detected) and have the first image's width and height.
+ * The mask must be a PNG with an alpha channel, with at least one fully transparent pixel (read
+ * from its pixels, stopping at the first one; interlaced PNGs are not read), and have the first
+ * image's width and height.
  */
 export function checkMask(images: InputImage[], mask?: InputImage): Problem | undefined {
 	if (!mask) return undefined;
@@ -46,6 +59,13 @@ export function checkMask(images: InputImage[], mask?: InputImage): Problem | un
 			message: `The mask ${mask.label} has no transparency`,
 			description:
 				'A mask is a PNG with an alpha channel: fully transparent pixels mark the area to edit. Save it with transparency.',
+		};
+	}
+	if (mask.hasTransparentPixel === false) {
+		return {
+			message: `The mask ${mask.label} has no fully transparent pixel, so it marks nothing to edit`,
+			description:
+				'Fully transparent pixels (alpha 0) mark the area to edit; this mask is opaque (or only partly transparent) everywhere. Erase the area to edit to full transparency.',
 		};
 	}
 	const source = images[0];

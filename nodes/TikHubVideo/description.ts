@@ -146,7 +146,7 @@ export const videoProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://example.com/product.png',
-		description: 'Public URL of the first-frame image; it must open without signing in. Seedance and Kling download it themselves; for Veo and Sora the node downloads it and sends the image.',
+		description: 'Public URL of the first-frame image; it must open without signing in. Seedance and Kling download it themselves; for Veo and Sora the node downloads it and sends the image. A data:image/png;base64,… URL is sent inline instead.',
 		displayOptions: { show: { ...CREATES, imageSource: ['url'] } },
 	},
 	{

@@ -2,6 +2,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Problem } from '../shared/items/problems';
 import { number, readRequestPolicy, text } from '../shared/items/parameters';
+import { isDataUrl, isHttpUrl, splitUrlList } from '../shared/media/url-list';
+import { checkPathSegment } from '../shared/http/path-segment';
+import { displayUrl } from '../shared/http/safe-url';
 import type { RequestPolicy } from '../shared/http/transport';
 import { kling } from './providers/kling';
 import { seedance } from './providers/seedance';
@@ -60,7 +63,8 @@ export interface VideoParameters {
 	/** For generate and create. */
 	request: VideoRequest;
 	binaryPropertyName: string;
-	imageUrl: string;
+	/** The Image URL field as a list (shared/media/url-list.ts); one is expected. */
+	imageUrls: string[];
 	/** For get. */
 	taskId: string;
 	/** For get with Kling: undefined means "try both kinds". */
@@ -115,7 +119,7 @@ export function readVideoParameters(ctx: IExecuteFunctions, itemIndex: number): 
 		provider: PROVIDERS[providerName],
 		request,
 		binaryPropertyName: request.imageSource === 'binary' ? (text(param('binaryPropertyName', 'data')) ?? '') : '',
-		imageUrl: request.imageSource === 'url' ? (text(param('imageUrl')) ?? '') : '',
+		imageUrls: request.imageSource === 'url' ? splitUrlList(param('imageUrl')) : [],
 		taskId: creates ? '' : (text(param('taskId')) ?? ''),
 		taskKind: taskType === 'text2video' || taskType === 'image2video' ? taskType : undefined,
 		waiting: {
@@ -133,17 +137,21 @@ export function checkParameters(parameters: VideoParameters): Problem | undefine
 		if (parameters.taskId === '') {
 			return { message: 'The Task ID is empty', description: 'Map the "taskId" of the Create Task output into "Task ID".' };
 		}
-		return undefined;
+		return checkTaskId(parameters.provider, parameters.taskId);
 	}
 	if (parameters.request.model === '') return { message: 'Choose a model' };
 	if (parameters.request.imageSource === 'binary' && parameters.binaryPropertyName === '') {
 		return { message: 'The Input Binary Field is empty', description: 'Name the binary field with the first-frame image, e.g. data.' };
 	}
-	if (parameters.request.imageSource === 'url' && !/^https?:\/\/[^/\s]+/i.test(parameters.imageUrl)) {
-		return {
-			message: parameters.imageUrl === '' ? 'The Image URL is empty' : `The Image URL "${parameters.imageUrl.slice(0, 120)}" is not an http(s) URL`,
-			description: 'Give the full address of the first-frame image, starting with https://. The provider downloads it itself.',
-		};
+	if (parameters.request.imageSource === 'url') {
+		const urls = parameters.imageUrls;
+		const description = 'Give the full address of the first-frame image, starting with https://. The provider downloads it itself.';
+		if (urls.length === 0) return { message: 'The Image URL is empty', description };
+		if (urls.length > 1) {
+			const listed = urls.slice(0, 2).map((url) => displayUrl(url, 80)).join(', ');
+			return { message: `"Image URL" holds ${urls.length} URLs (${listed}${urls.length > 2 ? ', …' : ''}); the video takes one first frame`, description };
+		}
+		if (!isHttpUrl(urls[0]) && !isDataUrl(urls[0])) return { message: `The Image URL "${displayUrl(urls[0])}" is not an http(s) URL`, description };
 	}
 	for (const [name, value] of [['Duration', parameters.request.duration], ['Seed', parameters.request.seed]] as const) {
 		if (value !== undefined && !Number.isFinite(value)) return { message: `"${name}" must be a number` };
@@ -161,4 +169,13 @@ function refusedOption({ provider, request }: VideoParameters): Problem | undefi
 		message: `${provider.label} does not take the option "${OPTION_NAMES[refused]}" (${takers.join(', ')} only)`,
 		description: `Remove "${OPTION_NAMES[refused]}" from Options, or choose a provider that takes it.`,
 	};
+}
+
+/**
+ * A Task ID the provider can be asked about: its own check when it has one (an id that is not
+ * put into a URL path), else the check of a URL path segment (no `/`, `?`, `#`, whitespace,
+ * `.` or `..`), so an id can never move a request to another path.
+ */
+export function checkTaskId(provider: VideoProvider, taskId: string): Problem | undefined {
+	return provider.checkTaskId ? provider.checkTaskId(taskId) : checkPathSegment(taskId, 'Task ID');
 }

@@ -1,13 +1,16 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { throwIfProblem } from '../shared/items/problems';
 import { fetchUrlImage, inspectBinaryImage, readImageBytes, type InputImage } from '../shared/media/input-images';
+import { isDataUrl } from '../shared/media/url-list';
 import type { ItemJob } from '../shared/items/item-loop';
 import { redactKey } from '../shared/http/credentials';
+import { clip } from '../shared/http/error-messages';
+import { displayUrl } from '../shared/http/safe-url';
 import { callTikHub, type RequestPolicy } from '../shared/http/transport';
-import { checkParameters, readVideoParameters, type VideoParameters } from './fields';
-import { AnswerError, type FirstFrame, type FrameFile, type ProviderCall, type TaskKind, type TaskState, type VideoProvider } from './providers/types';
+import { checkParameters, checkTaskId, readVideoParameters, type VideoParameters } from './fields';
+import { AnswerError, OddAnswerError, type FirstFrame, type FrameFile, type ProviderCall, type TaskKind, type TaskState, type VideoProvider } from './providers/types';
 import { apiError, failedTaskError, statusItem, taskJson, videoItem, type TaskContext } from './results';
 import { settle, waitForTask } from './wait';
 
@@ -24,27 +27,28 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 	throwIfProblem(ctx, itemIndex, checkParameters(parameters));
 
 	if (parameters.operation === 'get') {
-		throwIfProblem(ctx, itemIndex, provider.checkTaskId?.(parameters.taskId));
-		return guarded(ctx, itemIndex, parameters, async (policy) => await getTask(ctx, itemIndex, parameters, policy));
+		return guarded(ctx, itemIndex, parameters, async (policy, known) => await getTask(ctx, itemIndex, parameters, policy, known));
 	}
 
 	throwIfProblem(ctx, itemIndex, provider.checkRequest(request));
 	let image: InputImage | undefined;
+	const [imageUrl] = parameters.imageUrls;
 	if (request.imageSource === 'binary') {
 		image = await inspectBinaryImage(ctx, itemIndex, parameters.binaryPropertyName, 'image', 'Input Binary Field');
-	} else if (request.imageSource === 'url' && provider.frame?.fromUrl === 'download') {
-		// A provider that takes only the bytes: downloaded now (without the key), checked before paying.
-		image = await fetchUrlImage(ctx, itemIndex, parameters.imageUrl, 'image', parameters.policy);
+	} else if (request.imageSource === 'url' && (isDataUrl(imageUrl) || provider.frame?.fromUrl === 'download')) {
+		// A data: URL is the image itself; a provider that takes only the bytes (Veo, Sora) gets the
+		// image downloaded now (without the key). Either way it is checked before paying.
+		image = await fetchUrlImage(ctx, itemIndex, imageUrl, 'image', parameters.policy);
 	}
 	if (image) throwIfProblem(ctx, itemIndex, provider.checkImage(image, request));
 
-	return guarded(ctx, itemIndex, parameters, async (policy) => {
+	return guarded(ctx, itemIndex, parameters, async (policy, known) => {
 		const file = image && provider.frame?.as === 'file' ? frameFile(image) : undefined;
 		const frame: FirstFrame | undefined =
 			image && !file
 				? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
 				: request.imageSource === 'url' && !image
-					? { url: parameters.imageUrl }
+					? { url: imageUrl }
 					: undefined;
 		const kind = provider.taskKind(request);
 		const context: TaskContext = {
@@ -54,18 +58,32 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 			taskType: parameters.providerName === 'kling' ? kind : undefined,
 		};
 		const created = await createTask(ctx, itemIndex, parameters, kind, policy, frame, file);
+		// From here on the task exists (and is billed): every failure names it (guarded).
+		known.task = created;
+		known.taskType = context.taskType;
+		const badId = checkTaskId(provider, created.taskId);
+		if (badId) throw new AnswerError(`${provider.label} answered with a task id that cannot be checked: ${badId.message}`);
 		if (parameters.operation === 'create') return [statusItem(itemIndex, created, context)];
 
 		const [pollCall] = statusCalls(provider, created.taskId, kind, request.model);
 		const task = await waitForTask(ctx, itemIndex, {
 			label: provider.label,
 			task: created,
-			check: async () => provider.parseTask(await callTikHub(ctx, itemIndex, pollCall, policy), created.taskId),
+			check: async (deadline) => await readTask(provider, await callTikHub(ctx, itemIndex, pollCall, { ...policy, deadline }), created.taskId),
 			waiting: parameters.waiting,
 			itemJson: taskJson(created, context),
+			onTask: (task) => (known.task = task),
 		});
 		return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
 	});
+}
+
+/** A status answer as a task; an answer that holds none carries a glimpse of itself for the final error. */
+async function readTask(provider: VideoProvider, body: unknown, taskId: string): Promise<TaskState> {
+	const parsed = await settle(async () => provider.parseTask(body, taskId));
+	if ('value' in parsed) return parsed.value;
+	if (parsed.error instanceof OddAnswerError) parsed.error.answer = clip(JSON.stringify(body) ?? String(body), 160);
+	throw parsed.error;
 }
 
 /**
@@ -93,13 +111,13 @@ async function createTask(
 }
 
 /** Get Task: one status check. Kling tasks are looked up under both kinds unless told which. */
-async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: VideoParameters, policy: RequestPolicy) {
+async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: VideoParameters, policy: RequestPolicy, known: KnownTask) {
 	const { provider, taskId } = parameters;
 	const paths = statusCalls(provider, taskId, parameters.taskKind);
 	let task: TaskState | undefined;
 	let taskType: string | undefined;
 	for (const [index, call] of paths.entries()) {
-		const checked = await settle(async () => provider.parseTask(await callTikHub(ctx, itemIndex, call, policy), taskId));
+		const checked = await settle(async () => await readTask(provider, await callTikHub(ctx, itemIndex, call, policy), taskId));
 		if ('value' in checked) {
 			task = checked.value;
 			taskType = parameters.providerName === 'kling' ? call.path.split('/').at(-2) : undefined;
@@ -118,6 +136,9 @@ async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: Vi
 	}
 	const context: TaskContext = { providerName: parameters.providerName, label: provider.label, taskType };
 	if (!task) throw new AnswerError(`${provider.label} found no task ${taskId}`);
+	if (task.taskId !== taskId) throw new OddAnswerError(`${provider.label} answered about task ${clip(task.taskId, 80)} when asked about task ${taskId}`);
+	known.task = task;
+	known.taskType = taskType;
 	if (task.phase === 'pending') return [statusItem(itemIndex, task, context)];
 	return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
 }
@@ -156,22 +177,52 @@ async function finishedItem(
 	});
 }
 
+/** The task an item works on, as last known: set once it exists, updated by every status check. */
+interface KnownTask {
+	task?: TaskState;
+	taskType?: string;
+}
+
 /**
- * The job with the run's back-off gate in its request policy, and TikHub answers that said
- * "failed" in their body (AnswerError) turned into node errors with the key masked.
+ * The job with the run's back-off gate in its request policy; TikHub answers that said "failed"
+ * in their body (AnswerError) turned into node errors with the key masked; and every failure
+ * after a task exists (a 401/404 on a status check, a provider error code, an odd answer, a
+ * failed download) carrying `taskId`, `provider` and the last known `status` on its error item,
+ * so a flow can run Get Task later. Provider-agnostic: new providers get it as they are.
  */
 function guarded(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	parameters: VideoParameters,
-	work: (policy: RequestPolicy) => Promise<Awaited<ReturnType<ItemJob>>>,
+	work: (policy: RequestPolicy, known: KnownTask) => Promise<Awaited<ReturnType<ItemJob>>>,
 ): ItemJob {
 	return async ({ gate }) => {
-		const done = await settle(async () => await work({ ...parameters.policy, gate }));
+		const known: KnownTask = {};
+		const done = await settle(async () => await work({ ...parameters.policy, gate }, known));
 		if ('value' in done) return done.value;
-		if (!(done.error instanceof AnswerError)) throw done.error;
-		throw apiError(ctx, itemIndex, await redactKey(ctx, itemIndex, done.error.message), {
-			description: 'TikHub accepted the request but its answer reports a failure. Check the message; it comes from the provider.',
-		});
+		let error = done.error;
+		if (error instanceof AnswerError) {
+			error = apiError(ctx, itemIndex, await redactKey(ctx, itemIndex, error.message), {
+				description:
+					error instanceof OddAnswerError
+						? 'TikHub answered, but not with the task asked about. Run Get Task with this task ID again later.'
+						: 'TikHub accepted the request but its answer reports a failure. Check the message; it comes from the provider.',
+			});
+		}
+		const taskId = known.task?.taskId ?? (parameters.operation === 'get' ? parameters.taskId : undefined);
+		if (taskId && (error instanceof NodeApiError || error instanceof NodeOperationError)) {
+			const already = (error.context.itemJson ?? {}) as IDataObject;
+			const itemJson: IDataObject = {
+				taskId,
+				provider: parameters.providerName,
+				...(known.task ? { status: known.task.status } : {}),
+				...(known.taskType ? { taskType: known.taskType } : {}),
+				...already,
+			};
+			// The error item keeps the video URL for the record, without its signed query.
+			if (typeof itemJson.videoUrl === 'string') itemJson.videoUrl = displayUrl(itemJson.videoUrl);
+			error.context.itemJson = itemJson;
+		}
+		throw error;
 	};
 }

@@ -2,28 +2,38 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { sleepUnlessAborted } from '../shared/http/backoff-gate';
+import { isDeadlineError, retryAfterOf } from '../shared/http/call-errors';
+import { redactKey } from '../shared/http/credentials';
+import { clip } from '../shared/http/error-messages';
 import { RETRYABLE_STATUSES } from '../shared/http/retry-policy';
+import { settle } from '../shared/items/settle';
 import type { Waiting } from './fields';
-import type { TaskState } from './providers/types';
+import { OddAnswerError, type TaskState } from './providers/types';
 
 /**
  * Waiting for a task inside the node: check its status right away, then every Poll Interval,
  * until it ends, Max Wait passes, or the execution is cancelled. Each check goes through the
- * shared transport (its retries, Retry-After and the run's back-off gate); a check that still
- * fails for a passing reason (rate limit, 5xx, network) is skipped, not fatal: the task keeps
- * running at TikHub, so the next check may well succeed.
+ * shared transport (its retries, Retry-After and the run's back-off gate) with Max Wait as its
+ * hard deadline. A check that fails for a passing reason (rate limit, 5xx, network, an odd
+ * answer that holds no task) is skipped, not fatal: the task keeps running (and is billed) at
+ * TikHub, so the next check may well succeed. A Retry-After pushes the next check out.
  */
+
+/** A status check is not started with less time than this left before Max Wait. */
+const MIN_CHECK_MS = 200;
 
 export interface WaitFor {
 	/** "Seedance", "Kling": for messages. */
 	label: string;
 	/** The task as created. */
 	task: TaskState;
-	/** One status check. */
-	check(): Promise<TaskState>;
+	/** One status check; nothing it sends may run past `deadline` (a Date.now() time). */
+	check(deadline: number): Promise<TaskState>;
 	waiting: Waiting;
 	/** What an error item carries so a flow can fetch the task later (taskId, provider). */
 	itemJson: IDataObject;
+	/** Told of every task state a check returned, so a later failure can name the last status. */
+	onTask?(task: TaskState): void;
 }
 
 export async function waitForTask(ctx: IExecuteFunctions, itemIndex: number, wait: WaitFor): Promise<TaskState> {
@@ -31,36 +41,49 @@ export async function waitForTask(ctx: IExecuteFunctions, itemIndex: number, wai
 	const deadline = Date.now() + wait.waiting.maxWaitMs;
 	let task = wait.task;
 	let lastFailure: Error | undefined;
+	let lastOdd: OddAnswerError | undefined;
 	for (;;) {
 		if (signal?.aborted) throw cancelled(ctx, itemIndex, wait, task);
-		const checked = await settle(wait.check);
+		let pauseMs = wait.waiting.pollIntervalMs;
+		const checked = await settle(async () => sameTask(await wait.check(deadline), task.taskId, wait.label));
 		if ('value' in checked) {
 			task = checked.value;
+			wait.onTask?.(task);
 			lastFailure = undefined;
 		} else {
 			if (signal?.aborted) throw cancelled(ctx, itemIndex, wait, task);
 			if (!isPassing(checked.error)) throw checked.error;
-			lastFailure = checked.error;
-			ctx.logger.debug(`Status check of ${wait.label} task ${task.taskId} failed, trying again later`, { itemIndex });
+			// A check cut short by Max Wait itself says nothing new: the failure before it is kept.
+			if (!isDeadlineError(checked.error)) lastFailure = checked.error;
+			if (checked.error instanceof OddAnswerError) lastOdd = checked.error;
+			// The server asked for a pause: the next check waits it out rather than polling through it.
+			pauseMs = Math.max(pauseMs, retryAfterOf(checked.error) ?? 0);
+			const said = await redactKey(ctx, itemIndex, checked.error.message);
+			ctx.logger.warn(`Status check of ${wait.label} task ${task.taskId} failed, trying again later: ${clip(said, 200)}`, { itemIndex });
 		}
 		if (task.phase !== 'pending') return task;
 		const left = deadline - Date.now();
-		if (left <= 0) throw tooLong(ctx, itemIndex, wait, task, lastFailure);
-		await sleepUnlessAborted(Math.min(wait.waiting.pollIntervalMs, left), signal);
+		if (left <= 0) throw await tooLong(ctx, itemIndex, wait, task, lastFailure, lastOdd);
+		await sleepUnlessAborted(Math.min(pauseMs, left), signal);
+		// No check starts at Max Wait or too close to it to be answered within it.
+		if (deadline - Date.now() < MIN_CHECK_MS && !signal?.aborted) throw await tooLong(ctx, itemIndex, wait, task, lastFailure, lastOdd);
 	}
 }
 
-/** The outcome of a call as a value, so the caller decides which failures to pass on. */
-export async function settle<T>(call: () => Promise<T>): Promise<{ value: T } | { error: unknown }> {
-	try {
-		return { value: await call() };
-	} catch (error) {
-		return { error };
-	}
+/** A status answer about another task than the one polled is no answer about this one. */
+function sameTask(task: TaskState, taskId: string, label: string): TaskState {
+	if (task.taskId === taskId) return task;
+	throw new OddAnswerError(`${label} answered about task ${clip(task.taskId, 80)} when asked about task ${taskId}`);
 }
 
-/** A failure the next check may not meet: rate limit, server error, network, unreadable answer. */
-function isPassing(error: unknown): error is NodeApiError {
+export { settle };
+
+/**
+ * A failure the next check may not meet: rate limit, server error, network, an unreadable
+ * answer, or an answer that holds no task (OddAnswerError).
+ */
+function isPassing(error: unknown): error is Error {
+	if (error instanceof OddAnswerError) return true;
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
 	return !error.httpCode || RETRYABLE_STATUSES.has(status);
@@ -80,21 +103,28 @@ function cancelled(ctx: IExecuteFunctions, itemIndex: number, wait: WaitFor, tas
 	return error;
 }
 
-function tooLong(
+async function tooLong(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	wait: WaitFor,
 	task: TaskState,
 	lastFailure?: Error,
-): NodeOperationError {
+	lastOdd?: OddAnswerError,
+): Promise<NodeOperationError> {
 	const waited = duration(wait.waiting.maxWaitMs);
 	const failure = lastFailure ? ` The last status check failed: ${lastFailure.message}` : '';
+	const odd =
+		lastOdd && lastOdd !== lastFailure
+			? ` An earlier status answer was skipped: ${lastOdd.message}${lastOdd.answer ? ` (${lastOdd.answer})` : ''}`
+			: lastOdd?.answer
+				? ` (the answer: ${lastOdd.answer})`
+				: '';
 	const error = new NodeOperationError(
 		ctx.getNode(),
 		`${wait.label} task ${task.taskId} did not finish within ${waited} (status: ${task.status})`,
 		{
 			itemIndex,
-			description: `${laterHint(task)} Or raise "Max Wait (Seconds)" under Options.${failure}`,
+			description: await redactKey(ctx, itemIndex, `${laterHint(task)} Or raise "Max Wait (Seconds)" under Options.${failure}${odd}`),
 		},
 	);
 	error.context.itemJson = { ...wait.itemJson, status: task.status };

@@ -32,3 +32,10 @@ export function isoTime(value: unknown, unit: 's' | 'ms'): string | undefined {
 	const date = new Date(unit === 's' ? time * 1000 : time);
 	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** A provider's status word looked up in its table whatever its case ("SUCCEEDED", "Succeed"). */
+export function statusIn<T>(table: Record<string, T>, word: string | undefined): T | undefined {
+	if (word === undefined) return undefined;
+	const key = word.trim().toLowerCase();
+	return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}

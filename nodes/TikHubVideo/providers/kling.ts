@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import * as json from './json';
 import { imageBytesProblem, imageFormatProblem } from './limits';
-import { AnswerError, type Phase, type TaskKind, type VideoProvider } from './types';
+import { AnswerError, OddAnswerError, type Phase, type TaskKind, type VideoProvider } from './types';
 
 /**
  * Kuaishou Kling through TikHub, which forwards Kling's own API: `POST /kling/v1/videos/text2video`
@@ -114,7 +114,7 @@ export const kling: VideoProvider = {
 
 /** Kling's `{ code, message, data }`: the task in `data`, or the failure `code` and `message` say. */
 function parseData(body: unknown, taskId: string) {
-	if (!json.isRecord(body)) throw new AnswerError('Kling answered without a task');
+	if (!json.isRecord(body)) throw new OddAnswerError('Kling answered without a task');
 	const code = body.code;
 	if (code !== undefined && code !== null && String(code) !== '0') {
 		const about = taskId ? ` (task ${taskId})` : '';
@@ -122,10 +122,12 @@ function parseData(body: unknown, taskId: string) {
 	}
 	const data = json.isRecord(body.data) ? body.data : undefined;
 	const id = json.stringOf(data?.task_id) ?? (taskId || undefined);
-	if (!data || !id) throw new AnswerError('Kling answered without a task id');
+	if (!data || !id) throw new OddAnswerError(`Kling answered without a task${taskId ? ` (task ${taskId})` : ' id'}`);
 	const providerStatus = json.stringOf(data.task_status);
+	// A status check must say where the task stands; right after creation Kling may not yet.
+	if (taskId && !providerStatus) throw new OddAnswerError(`Kling answered without a status for task ${taskId}`);
 	// Right after creation Kling says "submitted"; a status not known yet counts as still going.
-	const known = STATUSES[providerStatus ?? 'submitted'] ?? { status: providerStatus ?? 'queued', phase: 'pending' };
+	const known = json.statusIn(STATUSES, providerStatus ?? 'submitted') ?? { status: providerStatus ?? 'queued', phase: 'pending' };
 	const result = json.isRecord(data.task_result) ? data.task_result : {};
 	const video = Array.isArray(result.videos) && json.isRecord(result.videos[0]) ? result.videos[0] : {};
 	const info = json.isRecord(data.task_info) ? data.task_info : {};

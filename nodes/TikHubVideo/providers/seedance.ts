@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import * as json from './json';
 import { imageBytesProblem } from './limits';
-import { AnswerError, type Phase, type VideoProvider } from './types';
+import { AnswerError, OddAnswerError, type Phase, type VideoProvider } from './types';
 
 /**
  * ByteDance Seedance through TikHub, which forwards ByteDance Ark's content-generation task API:
@@ -105,20 +105,21 @@ export const seedance: VideoProvider = {
 	pollPaths: (taskId) => [`${TASKS_PATH}/${encodeURIComponent(taskId)}`],
 
 	parseTask(body, taskId) {
-		if (!json.isRecord(body)) throw new AnswerError(`Seedance answered without task ${taskId}`);
+		if (!json.isRecord(body)) throw new OddAnswerError(`Seedance answered without task ${taskId}`);
 		const providerStatus = json.stringOf(body.status);
-		if (!providerStatus) throw new AnswerError(`Seedance answered without a status for task ${taskId}`);
+		if (!providerStatus) throw new OddAnswerError(`Seedance answered without a status for task ${taskId}`);
 		const content = json.isRecord(body.content) ? body.content : {};
 		const error = json.isRecord(body.error) ? body.error : {};
 		// A status this node does not know yet is taken as still going: the wait ends at Max Wait.
-		const phase = STATUSES[providerStatus] ?? 'pending';
+		const phase = json.statusIn(STATUSES, providerStatus) ?? 'pending';
+		const status = json.statusIn(STATUSES, providerStatus) ? providerStatus.toLowerCase() : providerStatus;
 		return {
 			taskId: json.stringOf(body.id) ?? taskId,
 			phase,
-			status: providerStatus,
+			status,
 			providerStatus,
 			videoUrl: json.stringOf(content.video_url),
-			reason: phase === 'failed' ? failureReason(providerStatus, error) : undefined,
+			reason: phase === 'failed' ? failureReason(status, error) : undefined,
 			details: json.defined({
 				model: json.stringOf(body.model),
 				duration: json.numberOf(body.duration),

@@ -99,6 +99,15 @@ export interface TaskState {
  */
 export class AnswerError extends Error {}
 
+/**
+ * A status answer that is no task answer at all (no status, no `data`, another shape, or about
+ * another task): while waiting it is skipped like a network failure, and only Max Wait ends the
+ * wait. `answer` is a short, key-masked glimpse of the body, for the final error.
+ */
+export class OddAnswerError extends AnswerError {
+	answer?: string;
+}
+
 export interface VideoProvider {
 	/** As users know it: "Seedance", "Kling", "Veo", "Sora". */
 	label: string;
@@ -110,13 +119,6 @@ export interface VideoProvider {
 	 * `file`: the bytes go as a multipart file, not base64.
 	 */
 	frame?: { fromUrl?: 'pass' | 'download'; as?: 'base64' | 'file' };
-	/**
-	 * Task ids travel in a JSON body rather than a path (Veo's operation names hold slashes),
-	 * so the path-safety check of task ids does not apply; `checkTaskId` checks them instead.
-	 */
-	taskIdInBody?: boolean;
-	/** What is wrong with a Task ID given to Get Task, before it is sent. */
-	checkTaskId?(taskId: string): Problem | undefined;
 	/** What the provider would reject in the fields, checked before anything is sent. */
 	checkRequest(request: VideoRequest): Problem | undefined;
 	/** What the provider would reject in the first-frame image (type, size; Sora: its size against `size`). */
@@ -134,6 +136,16 @@ export interface VideoProvider {
 	 * pollPaths. `model` is the request's, for a task id that does not name it.
 	 */
 	pollCalls?(taskId: string, model?: string): ProviderCall[];
-	/** A poll's answer. Throws AnswerError when the body says the call failed. */
+	/**
+	 * A poll's answer. Throws AnswerError when the body says the call failed (a provider error
+	 * code), OddAnswerError when it holds no task (no status, no data, another shape).
+	 */
 	parseTask(body: unknown, taskId: string): TaskState;
+	/**
+	 * Checks a Task ID (Get Task's field, or the id a create answered) before any request. Leave
+	 * it out when the id goes into a URL path: then the node's default applies
+	 * (shared/http/path-segment.ts: no `/`, `?`, `#`, whitespace, `.` or `..`). A provider that
+	 * sends the id elsewhere (Veo: an operation name with slashes in a JSON body) sets its own.
+	 */
+	checkTaskId?(taskId: string): Problem | undefined;
 }

@@ -45,7 +45,6 @@ export const veo: VideoProvider = {
 	label: 'Veo',
 	// Google takes the first frame only as bytes: a URL is downloaded by the node, without the key.
 	frame: { fromUrl: 'download', as: 'base64' },
-	taskIdInBody: true,
 	options: ['duration', 'aspectRatio', 'resolution', 'negativePrompt', 'generateAudio'],
 
 	checkTaskId(taskId) {

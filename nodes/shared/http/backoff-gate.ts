@@ -13,12 +13,15 @@ export class BackoffGate {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
 	}
 
-	/** Resolves once no pause is in force; returns early when the execution is cancelled. */
-	async wait(signal?: AbortSignal): Promise<void> {
-		let remaining = this.resumeAt - Date.now();
+	/**
+	 * Resolves once no pause is in force; returns early when the execution is cancelled, or at
+	 * `until` (a Date.now() time, e.g. a video's Max Wait) when the pause lasts longer.
+	 */
+	async wait(signal?: AbortSignal, until = Infinity): Promise<void> {
+		let remaining = Math.min(this.resumeAt, until) - Date.now();
 		while (remaining > 0 && !signal?.aborted) {
 			await sleepUnlessAborted(remaining, signal);
-			remaining = this.resumeAt - Date.now();
+			remaining = Math.min(this.resumeAt, until) - Date.now();
 		}
 	}
 }

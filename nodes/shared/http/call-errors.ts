@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { clip, extractApiMessage, hintForStatus, redact } from './error-messages';
 import { MAX_RETRY_AFTER_MS } from './retry-policy';
+import { displayUrl } from './safe-url';
 
 /**
  * The errors a failed TikHub call ends in, worded for the person reading them in n8n: what
@@ -15,6 +16,30 @@ export interface DownloadTarget {
 	what: string;
 	/** What the user can do when it fails, e.g. that result URLs expire. */
 	hint: string;
+	/** The URL being fetched (set by downloadFile): named, without its query, in timeout and network errors. */
+	url?: string;
+}
+
+/** How long the server asked to wait (Retry-After) in the answer an error was made from, if it did. */
+export function retryAfterOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const value = error.context.retryAfterMs;
+	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A call's deadline (e.g. a video's Max Wait) came before it could be (re)sent or finish. */
+export function deadlineError(ctx: IExecuteFunctions, itemIndex: number, download?: DownloadTarget): NodeApiError {
+	const message = download
+		? `Could not download ${download.what}${download.url ? ` (${displayUrl(download.url)})` : ''}: the time allowed ran out`
+		: 'TikHub was not asked again: the time allowed (Max Wait) ran out';
+	const error = new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message });
+	error.context.deadlineReached = true;
+	return error;
+}
+
+/** Whether an error only says that a call's deadline came (see deadlineError). */
+export function isDeadlineError(error: unknown): boolean {
+	return error instanceof NodeApiError && error.context.deadlineReached === true;
 }
 
 /** A call that starts billed work failed in a way that may hide its success: say why it was not sent again. */
@@ -45,14 +70,17 @@ export function networkError(
 ): NodeApiError {
 	const seconds = Math.round(timeoutMs / 1000);
 	const times = `tried ${tries} time${tries > 1 ? 's' : ''}`;
-	const who = download ? `Could not download ${download.what}` : 'Could not reach TikHub';
+	const from = download?.url && !download.what.includes(displayUrl(download.url)) ? ` (${displayUrl(download.url)})` : '';
+	const who = download ? `Could not download ${download.what}${from}` : 'Could not reach TikHub';
 	let message: string;
 	let description: string;
 	if (isTimeout(code)) {
 		message = download
 			? `${who}: no answer within ${seconds} s (${times})`
 			: `TikHub did not answer within ${seconds} s (${times})`;
-		description = `Large or high-quality jobs can take several minutes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`;
+		description = download
+			? `"Timeout (Seconds)" bounds the whole download (now ${seconds}); the server sent the file too slowly or not at all. Raise it under Options for large files.`
+			: `Large or high-quality jobs can take several minutes. Raise "Timeout (Seconds)" under Options (now ${seconds}).`;
 	} else if (isCutShort(code)) {
 		message = `${who}: the connection broke while the answer was coming in (${times})`;
 		description = 'The network or a proxy cut the answer short. This is usually temporary: raise "Max Retries" or try again.';

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, ISupplyDataFunctions } f
 import { NodeOperationError } from 'n8n-workflow';
 
 import { redact } from './error-messages';
+import { displayUrl } from './safe-url';
 
 /** The TikHub API credential as every node reads it: trimmed, checked, and its key kept secret. */
 
@@ -39,7 +40,7 @@ export async function readCredentials(ctx: CredentialContext, itemIndex: number)
 	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl) || !URL.canParse(baseUrl)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The Base URL "${baseUrl}" of the TikHub API credential is not an http(s) URL`,
+			`The Base URL "${displayUrl(baseUrl)}" of the TikHub API credential is not an http(s) URL`,
 			{
 				itemIndex,
 				description: `Open the TikHub API credential and set Base URL to a full URL with its scheme, e.g. ${DEFAULT_BASE_URL}.`,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } fro
 
 import { downloadError, type DownloadTarget } from './call-errors';
 import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
-import { clip, redact } from './error-messages';
+import { displayUrl } from './safe-url';
 import { sendWithRetries, type RequestPolicy } from './transport';
 
 export type { DownloadTarget } from './call-errors';
@@ -26,35 +26,47 @@ export async function downloadFile(
 	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
 	const signal = ctx.getExecutionCancelSignal?.();
 	if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-		throw downloadError(ctx, itemIndex, target, `"${clip(redact(url, secrets), 120)}" is not a complete http(s) URL`);
+		throw downloadError(ctx, itemIndex, target, `"${displayUrl(url)}" is not a complete http(s) URL`);
 	}
 	let current = url;
 	for (let hop = 0; ; hop++) {
-		const options: IHttpRequestOptions = {
-			method: 'GET',
-			url: current,
-			encoding: 'arraybuffer',
-			timeout: policy.timeoutMs,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			abortSignal: signal,
-		};
 		const withKey = sameOrigin(current, baseUrl);
 		const response = await sendWithRetries(
 			ctx,
 			itemIndex,
 			policy,
 			secrets,
-			async () =>
-				(withKey
+			async (attempt) => {
+				const options: IHttpRequestOptions = {
+					method: 'GET',
+					url: current,
+					encoding: 'arraybuffer',
+					timeout: attempt.timeoutMs,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					abortSignal: attempt.signal ?? signal,
+				};
+				return (withKey
 					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
-					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse,
-			target,
+					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+			},
+			{ ...target, url: current },
 		);
 		const location = response.headers.location;
 		if (response.statusCode >= 300 && typeof location === 'string' && hop < MAX_DOWNLOAD_REDIRECTS) {
-			current = new URL(location, current).toString();
+			const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
+			if (!next || !['http:', 'https:'].includes(next.protocol)) {
+				// e.g. file:, ftp:, data: — never followed (a file: URL would read the n8n host's disk).
+				throw downloadError(
+					ctx,
+					itemIndex,
+					target,
+					`${displayUrl(current)} redirects to ${displayUrl(location, 80)}; redirects to non-http(s) URLs are refused`,
+					response.statusCode,
+				);
+			}
+			current = next.toString();
 			continue;
 		}
 		if (response.statusCode >= 300) {

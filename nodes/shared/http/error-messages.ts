@@ -1,3 +1,5 @@
+import { hideUrlSecrets } from './safe-url';
+
 /**
  * Turns what TikHub (or a gateway in front of it) answered into a message a user can act on.
  * Every text that leaves here goes through `redact`, so the API key never reaches an error.
@@ -93,7 +95,7 @@ export function hintForStatus(status: number): string | undefined {
 
 /**
  * Replaces every occurrence of the secrets (the key as saved and as sent, trimmed), and any
- * bearer token, with a mask.
+ * bearer token, with a mask; URLs lose their user-info and query string (safe-url.ts).
  */
 export function redact(text: string, secrets: string | readonly string[] = []): string {
 	let safe = text;
@@ -102,7 +104,7 @@ export function redact(text: string, secrets: string | readonly string[] = []): 
 	for (const secret of [...list].sort((a, b) => b.length - a.length)) {
 		if (secret.trim().length >= 4) safe = safe.split(secret).join('***');
 	}
-	return safe.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***');
+	return hideUrlSecrets(safe.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1***'));
 }
 
 /** Shortens a message to fit an error line. */

@@ -7,11 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { settle } from '../items/settle';
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
 import { isMultipartBody, type MultipartBody } from './multipart';
 import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
 import { clip, redact } from './error-messages';
 import {
+	deadlineError,
 	downloadError,
 	networkError,
 	notRetried,
@@ -47,6 +49,18 @@ export interface RequestPolicy {
 	 * it did not (429, no connection made) are retried. Default true: retry as listed above.
 	 */
 	idempotent?: boolean;
+	/**
+	 * A hard end (Date.now() time), e.g. a video's Max Wait: no try starts after it, no retry or
+	 * Retry-After pause runs past it, and each try's timeout is cut to the time left.
+	 */
+	deadline?: number;
+}
+
+/** What one try is given: its timeout (Timeout, or less near the deadline) and a signal that ends it. */
+export interface Attempt {
+	timeoutMs: number;
+	/** Aborts at the timeout or when the execution is cancelled. */
+	signal?: AbortSignal;
 }
 
 export interface TikHubCall {
@@ -74,7 +88,7 @@ export async function callTikHub<T>(
 ): Promise<T> {
 	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
 	const { body } = call;
-	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async () => {
+	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async (attempt) => {
 		// A multipart body is opened for each try: its files are read again from the binary store.
 		const form = isMultipartBody(body) ? await body.open() : undefined;
 		try {
@@ -88,10 +102,10 @@ export async function callTikHub<T>(
 					: {}),
 				json: true,
 				...(call.responseType === 'text' ? { encoding: 'text' as const } : {}),
-				timeout: policy.timeoutMs,
+				timeout: attempt.timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-				abortSignal: ctx.getExecutionCancelSignal?.(),
+				abortSignal: attempt.signal ?? ctx.getExecutionCancelSignal?.(),
 				// An API call never needs a redirect, and the redirect follower keeps a copy of the
 				// whole request body (every image) in memory in case it has to send it again.
 				disableFollowRedirect: true,
@@ -115,14 +129,15 @@ function bodyText(body: unknown): string {
  * Sends, and sends again on a retryable failure, until a 2xx arrives or the tries run out.
  * Every wait goes through the shared gate, so a 429 pauses the whole batch. `download` is
  * set for downloads: their redirects pass through (the caller follows them) and their
- * failures are download errors rather than API errors.
+ * failures are download errors rather than API errors. Each try ends at its timeout however
+ * the answer comes in (a body trickling in slowly too), and nothing runs past `policy.deadline`.
  */
 export async function sendWithRetries(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	policy: RequestPolicy,
 	secrets: string[],
-	send: () => Promise<IN8nHttpFullResponse>,
+	send: (attempt: Attempt) => Promise<IN8nHttpFullResponse>,
 	download?: DownloadTarget,
 ): Promise<IN8nHttpFullResponse> {
 	const gate = policy.gate ?? new BackoffGate();
@@ -130,22 +145,30 @@ export async function sendWithRetries(
 	const retries = Number.isFinite(policy.maxRetries) ? Math.max(0, Math.floor(policy.maxRetries)) : 0;
 	const tries = retries + 1;
 	const idempotent = policy.idempotent !== false;
+	const { deadline } = policy;
+	/** Whether a pause of `ms` from now would end past the deadline. */
+	const pastDeadline = (ms = 0) => deadline !== undefined && Date.now() + ms >= deadline;
 
 	for (let attempt = 1; ; attempt++) {
-		await gate.wait(signal);
+		await gate.wait(signal, deadline);
 		if (signal?.aborted) {
 			throw requestError(ctx, itemIndex, new Error('the execution was cancelled'), secrets);
 		}
-		let response: IN8nHttpFullResponse;
-		try {
-			response = await send();
-		} catch (error) {
-			const code = networkErrorCode(error);
+		if (pastDeadline()) throw deadlineError(ctx, itemIndex, download);
+		const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, deadline === undefined ? Infinity : deadline - Date.now()));
+		const timer = { timedOut: false };
+		const sent = await settle(async () => await withTimeout(send, timeoutMs, timer, signal));
+		const response = 'value' in sent ? sent.value : undefined;
+		if (response === undefined) {
+			const error = 'error' in sent ? sent.error : undefined;
+			// Cut short by the deadline rather than by Timeout: the time allowed ran out.
+			if (timer.timedOut && timeoutMs < policy.timeoutMs) throw deadlineError(ctx, itemIndex, download);
+			const code = timer.timedOut ? 'ETIMEDOUT' : networkErrorCode(error);
 			if (!code || signal?.aborted) throw requestError(ctx, itemIndex, error, secrets);
 			const mayHaveBeenTaken = !idempotent && !UNSENT_NETWORK_CODES.has(code);
-			if (mayHaveBeenTaken) throw notRetried(networkError(ctx, itemIndex, code, policy.timeoutMs, attempt, download));
-			if (attempt >= tries) throw networkError(ctx, itemIndex, code, policy.timeoutMs, attempt, download);
+			if (mayHaveBeenTaken) throw notRetried(networkError(ctx, itemIndex, code, timeoutMs, attempt, download));
 			const delay = retryDelayMs(attempt - 1);
+			if (attempt >= tries || pastDeadline(delay)) throw networkError(ctx, itemIndex, code, timeoutMs, attempt, download);
 			ctx.logger.debug(`TikHub request failed (${code}), retrying in ${delay} ms`, {
 				itemIndex,
 				attempt,
@@ -161,16 +184,53 @@ export async function sendWithRetries(
 			download
 				? downloadError(ctx, itemIndex, download, `HTTP ${status}`, status)
 				: statusError(ctx, itemIndex, response, secrets, attempt);
-		if (!idempotent && status >= 500) throw notRetried(failed());
-		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) throw failed();
 		const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
+		// The server's Retry-After rides along on the error, so a caller that polls (a video's
+		// wait) can push its next check out instead of polling through the rate limit.
+		const withRetryAfter = (error: NodeApiError) => {
+			if (retryAfterMs !== undefined) error.context.retryAfterMs = retryAfterMs;
+			return error;
+		};
+		if (!idempotent && status >= 500) throw withRetryAfter(notRetried(failed()));
+		if (!RETRYABLE_STATUSES.has(status) || attempt >= tries) throw withRetryAfter(failed());
 		if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
-			throw retryLaterError(ctx, itemIndex, failed(), retryAfterMs);
+			throw withRetryAfter(retryLaterError(ctx, itemIndex, failed(), retryAfterMs));
 		}
 		const delay = retryDelayMs(attempt - 1, retryAfterMs);
+		if (pastDeadline(delay)) throw withRetryAfter(failed());
 		if (status === 429) gate.pauseFor(delay);
 		ctx.logger.debug(`TikHub answered ${status}, retrying in ${delay} ms`, { itemIndex, attempt });
 		await sleepUnlessAborted(delay, signal);
+	}
+}
+
+/**
+ * Runs one try, ending it at `timeoutMs` whatever the HTTP client does: its own timeout only
+ * notices a silent connection, not a body that trickles in. The signal given to the request
+ * aborts it too where n8n passes it on (plain downloads; authenticated calls take n8n's own).
+ * `timer.timedOut` says afterwards whether the timeout ended it.
+ */
+async function withTimeout(
+	send: (attempt: Attempt) => Promise<IN8nHttpFullResponse>,
+	timeoutMs: number,
+	timer: { timedOut: boolean },
+	cancel?: AbortSignal,
+): Promise<IN8nHttpFullResponse | undefined> {
+	const timeout = AbortSignal.timeout(timeoutMs);
+	const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+	let onTimeout = () => {};
+	const timedOut = new Promise<undefined>((resolve) => {
+		onTimeout = () => {
+			timer.timedOut = !cancel?.aborted;
+			resolve(undefined);
+		};
+		timeout.addEventListener('abort', onTimeout, { once: true });
+	});
+	try {
+		return await Promise.race([send({ timeoutMs, signal }), timedOut]);
+	} finally {
+		timeout.removeEventListener('abort', onTimeout);
+		if (timeout.aborted && !cancel?.aborted) timer.timedOut = true;
 	}
 }
 

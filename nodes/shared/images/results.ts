@@ -5,6 +5,8 @@ import { clip, extractApiMessage } from '../http/error-messages';
 import type { ImageFields, ImageOutput } from './fields';
 import { base64ByteLength, binaryFromBase64, decodeBase64Head } from '../media/base64-binary';
 import { readImageInfo, type ImageInfo } from '../media/image-info';
+import { isDataUrl } from '../media/url-list';
+import { settle } from '../items/settle';
 import { redactKey } from '../http/credentials';
 import { downloadFile } from '../http/download';
 import type { RequestPolicy } from '../http/transport';
@@ -61,6 +63,8 @@ export async function buildImageItems(
 	const missing: MissingImage[] = [];
 	const images: ResultImage[] = [];
 
+	// The first result that could not be fetched or read: thrown when no image at all came.
+	let firstFailure: unknown;
 	for (const [index, entry] of entries.entries()) {
 		const source = imageSource(entry);
 		if ('reason' in source) {
@@ -68,30 +72,46 @@ export async function buildImageItems(
 			continue;
 		}
 		const name = (info: ImageInfo) => `${context.baseName(index, entries.length, response.created)}.${info.extension}`;
-		let stored: Pick<ResultImage, 'binary' | 'info' | 'fileSize'>;
-		if (source.kind === 'b64') {
-			// Typed from its first bytes, then decoded slice by slice into the binary store.
-			const fileSize = base64ByteLength(source.text);
-			const info = identify(ctx, itemIndex, index, decodeBase64Head(source.text, HEAD_BYTES), fileSize);
-			stored = { binary: await binaryFromBase64(ctx, source.text, name(info), info.mimeType), info, fileSize };
-			if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
-		} else {
+		const stored = await settle(async (): Promise<Pick<ResultImage, 'binary' | 'info' | 'fileSize'>> => {
+			if (source.kind === 'b64' || isDataUrl(source.text)) {
+				// A data: URL in `url` (some gateways answer so) is decoded, never fetched. Typed from
+				// its first bytes, then decoded slice by slice into the binary store.
+				const text = source.text.trim();
+				const fileSize = base64ByteLength(text);
+				const info = identify(ctx, itemIndex, index, decodeBase64Head(text, HEAD_BYTES), fileSize);
+				return { binary: await binaryFromBase64(ctx, text, name(info), info.mimeType), info, fileSize };
+			}
 			const { bytes, contentType } = await downloadFile(ctx, itemIndex, source.text, context.policy, {
 				what: `image ${index} from the URL TikHub returned`,
 				hint: 'Result URLs expire after a while. Run the item again, or set "Response Format" to Base64 to get the image in the answer itself.',
 			});
 			const info = identify(ctx, itemIndex, index, bytes, bytes.length, contentType);
-			stored = { binary: await ctx.helpers.prepareBinaryData(bytes, name(info), info.mimeType), info, fileSize: bytes.length };
+			return { binary: await ctx.helpers.prepareBinaryData(bytes, name(info), info.mimeType), info, fileSize: bytes.length };
+		});
+		if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
+		if ('error' in stored) {
+			// The call is paid for: the other images still come out, and this one is listed as missing.
+			if (!(stored.error instanceof NodeApiError)) throw stored.error;
+			firstFailure ??= stored.error;
+			missing.push({ index, reason: stored.error.message });
+			continue;
 		}
 		images.push({
 			index,
 			revisedPrompt: typeof entry?.revised_prompt === 'string' ? entry.revised_prompt : undefined,
-			url: source.kind === 'url' ? source.text : undefined,
-			...stored,
+			url: source.kind === 'url' && !isDataUrl(source.text) ? source.text : undefined,
+			...stored.value,
 		});
 	}
 
-	if (images.length === 0) await throwNoImage(ctx, itemIndex, response, entries.length, missing);
+	if (images.length === 0) {
+		if (firstFailure) throw firstFailure;
+		await throwNoImage(ctx, itemIndex, response, entries.length, missing);
+	}
+	// Fewer entries than "Number of Images" asked for: said the same way as an empty entry.
+	for (let index = entries.length; index < (context.fields.n ?? 1); index++) {
+		missing.push({ index, reason: `TikHub returned ${entries.length} of the ${context.fields.n} images asked for` });
+	}
 
 	const shared = sharedMetadata(response, context.fields);
 	if (missing.length) shared.missingImages = missing as unknown as IDataObject[];

@@ -56,16 +56,21 @@ export function binaryField(
 	});
 }
 
-/** The first bytes of a binary and its length, without holding the whole file. */
+/**
+ * The first bytes of a binary and its length, without holding the whole file. `onChunk` sees
+ * every byte as it streams past (e.g. a PNG's chunk walk, shared/media/png-scan.ts).
+ */
 export async function readHead(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	metadata: IBinaryData,
+	onChunk?: (chunk: Uint8Array) => void,
 ): Promise<{ head: Buffer; byteLength: number }> {
 	if (!metadata.id) {
 		// n8n's in-memory mode: the item already holds the whole file.
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		onChunk?.(bytes);
 		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
 	}
 	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
@@ -82,6 +87,7 @@ export async function readHead(
 			head.push(piece);
 			headLength += piece.length;
 		}
+		onChunk?.(chunk);
 		byteLength += chunk.length;
 		if (known !== undefined && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
 	}

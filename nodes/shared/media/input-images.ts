@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseDataUrl } from './data-url';
 import {
 	binaryField,
 	fileNameWithExtension,
@@ -13,7 +14,10 @@ import {
 } from './binary-file';
 import { pngHasAlpha, readImageInfo, type ImageInfo } from './image-info';
 import { openBinaryStream, type Readable } from './readable';
+import { hasTransparentPixel as findTransparentPixel, PngWalker } from './png-scan';
+import { isDataUrl } from './url-list';
 import { downloadFile } from '../http/download';
+import { displayUrl } from '../http/safe-url';
 import type { RequestPolicy } from '../http/transport';
 
 /**
@@ -31,6 +35,11 @@ export interface InputImage extends UploadFile {
 	info: ImageInfo;
 	/** For PNGs: whether they carry an alpha channel (a mask must). */
 	hasAlpha?: boolean;
+	/**
+	 * For masks: whether a pixel is fully transparent (read from the pixels, stopping at the first
+	 * one); undefined when it could not be told (e.g. an interlaced PNG).
+	 */
+	hasTransparentPixel?: boolean;
 }
 
 /** OpenAI's documented limits for gpt-image models: 50 MB per image, 4 MB for the mask. */
@@ -48,10 +57,11 @@ export async function inspectBinaryImage(
 ): Promise<InputImage> {
 	const metadata = binaryField(ctx, itemIndex, property, fieldName, role);
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
-	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata);
-	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength);
+	const walker = new PngWalker(role === 'mask' ? MAX_BYTES.mask : 0);
+	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata, (chunk) => walker.push(chunk));
+	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength, walker);
 	const read = binaryReader(ctx, itemIndex, property, metadata);
-	return describeImage(label, metadata.fileName || property, info, head, byteLength, read);
+	return await describeImage(label, metadata.fileName || property, info, head, byteLength, read, walker);
 }
 
 /**
@@ -66,25 +76,47 @@ export async function fetchUrlImage(
 	role: ImageRole,
 	policy: RequestPolicy,
 ): Promise<InputImage> {
-	const label = withoutQuery(url);
-	const { bytes } = await downloadFile(ctx, itemIndex, url, policy, {
-		what: `the ${role} from ${label}`,
-		hint: 'Check that the URL opens in a browser without signing in, and that it has not expired.',
-	});
-	const info = checkImageBytes(ctx, itemIndex, `from ${label}`, role, bytes, bytes.length);
-	const fileName = fileNameFromUrl(url);
+	const label = displayUrl(url);
+	const bytes = isDataUrl(url)
+		? decodeDataUrlImage(ctx, itemIndex, url, role)
+		: (
+				await downloadFile(ctx, itemIndex, url, policy, {
+					what: `the ${role} from ${label}`,
+					hint: 'Check that the URL opens in a browser without signing in, and that it has not expired.',
+				})
+			).bytes;
+	const walker = new PngWalker(role === 'mask' ? MAX_BYTES.mask : 0);
+	walker.push(bytes);
+	const info = checkImageBytes(ctx, itemIndex, `from ${label}`, role, bytes, bytes.length, walker);
+	const fileName = isDataUrl(url) ? `image.${info.extension}` : fileNameFromUrl(url);
 	const stored = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
 	const head = bytes.subarray(0, HEAD_BYTES);
 	// Without an id (n8n's in-memory mode) the downloaded buffer itself is kept.
 	const read = stored.id
 		? async () => await openBinaryStream(ctx, stored.id as string, PART_BYTES)
 		: async () => bytes;
-	return describeImage(label, fileName, info, Buffer.from(head), bytes.length, read);
+	return await describeImage(label, fileName, info, Buffer.from(head), bytes.length, read, walker);
 }
 
-/** A URL as shown in messages: no query string or fragment (they often hold access tokens). */
-export function withoutQuery(url: string): string {
-	return url.replace(/[?#].*$/, '');
+/**
+ * An image given inline as a `data:image/…;base64,` URL: PNG, JPEG or WebP within the same
+ * limits as a file, refused with a short message otherwise (never the URL itself).
+ */
+function decodeDataUrlImage(ctx: IExecuteFunctions, itemIndex: number, url: string, role: ImageRole): Buffer {
+	const data = parseDataUrl(url);
+	const accepted = ACCEPTED_KINDS[role].map((kind) => `image/${kind}`);
+	const fail = (message: string) =>
+		new NodeOperationError(ctx.getNode(), `The ${role} given as a data: URL ${message}`, {
+			itemIndex,
+			description: `A data: URL must look like data:${accepted[0]};base64,… (${accepted.join(', ')}). Or give a link to the file instead.`,
+		});
+	if (!data) throw fail('is not base64 (it needs ";base64," before the data)');
+	const mimeType = data.mimeType === 'image/jpg' ? 'image/jpeg' : data.mimeType;
+	if (!accepted.includes(mimeType)) throw fail(`says "${data.mimeType.slice(0, 40) || 'no type'}", not ${accepted.join(', ')}`);
+	if (data.byteLength > MAX_BYTES[role]) {
+		throw fail(`holds ${(data.byteLength / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`);
+	}
+	return Buffer.from(data.base64, 'base64');
 }
 
 /** Reads the whole image, for a JSON body that carries it inline (base64). */
@@ -92,21 +124,28 @@ export async function readImageBytes(image: InputImage): Promise<Buffer> {
 	return await readUploadBytes(image);
 }
 
-function describeImage(
+async function describeImage(
 	label: string,
 	givenName: string,
 	info: ImageInfo,
 	head: Buffer,
 	byteLength: number,
 	read: () => Promise<Readable | Buffer>,
-): InputImage {
+	walker: PngWalker,
+): Promise<InputImage> {
 	const fileName = fileNameFor(givenName, info);
+	const hasAlpha = info.kind === 'png' ? pngHasAlpha(head) : undefined;
+	// Only masks keep their pixel data (at most 4 MB): their transparency is worth a look.
+	const layout = walker.keptAllPixels() ? walker.layout() : undefined;
+	const hasTransparentPixel = hasAlpha && layout ? await findTransparentPixel(layout, walker.pixelData) : undefined;
+	walker.pixelData.length = 0;
 	return {
 		label,
 		fileName,
 		mimeType: info.mimeType,
 		info,
-		hasAlpha: info.kind === 'png' ? pngHasAlpha(head) : undefined,
+		hasAlpha,
+		hasTransparentPixel,
 		byteLength,
 		open: read,
 	};
@@ -120,6 +159,7 @@ function checkImageBytes(
 	role: ImageRole,
 	head: Buffer,
 	byteLength: number,
+	walker: PngWalker,
 ): ImageInfo {
 	const noun = role === 'mask' ? 'The mask' : 'The image';
 	const fail = (message: string, description?: string) =>
@@ -142,6 +182,10 @@ function checkImageBytes(
 	}
 	if (byteLength > MAX_BYTES[role]) {
 		throw fail(`is ${(byteLength / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`);
+	}
+	const cut = info.kind === 'png' ? walker.problem() : undefined;
+	if (cut) {
+		throw fail(cut, 'The file is incomplete, e.g. an upload or download that stopped early. Read or download it again.');
 	}
 	return info;
 }
