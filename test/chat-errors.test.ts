@@ -186,7 +186,8 @@ describe('TikHub Chat: image URLs are read with the shared list parser (issue 17
 		const withCommas = `${url}?tr=w-300,h-300`;
 		await runChat(server, { parameters: chat({ imageSource: 'url', imageUrls: withCommas }), items: oneItem });
 		const sent = server.requests.find((r) => r.path === '/v1/chat/completions');
-		const parts = ((sent?.json?.messages as IDataObject[])?.at(-1)?.content ?? []) as IDataObject[];
+		const messages = (sent?.json as IDataObject | undefined)?.messages as IDataObject[] | undefined;
+		const parts = (messages?.at(-1)?.content ?? []) as IDataObject[];
 		const images = parts.filter((part) => part.type === 'image_url');
 		assert.equal(images.length, 1);
 		assert.equal((images[0].image_url as IDataObject).url, withCommas);

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { readBinary } from '../harness/engine';
-import { expectNoSecret } from './secrets';
-import { readMp4Boxes, readMp4Duration, TINY_JPEG, type TikHubServer } from '../harness/server';
-import { createCalls, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
+import { readMp4Duration, TINY_JPEG, type TikHubServer } from '../harness/server';
+import { createCalls, expectOneVideo, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
 let server: TikHubServer;
 useServer((started) => (server = started));
@@ -12,23 +11,7 @@ useServer((started) => (server = started));
 const creates = () => createCalls(server);
 const polls = () => statusChecks(server);
 
-/** The run succeeded with one item holding an MP4 video; returns the item's JSON and bytes. */
-async function oneVideo(run: VideoResult) {
-	expectNoSecret(server, run);
-	assert.equal(run.error, undefined, `${run.error?.message} | ${run.error?.description}`);
-	assert.equal(run.items.length, 1);
-	const [item] = run.items;
-	const binary = item.binary?.data;
-	assert.ok(binary, 'the item has the video in binary "data"');
-	assert.equal(binary.mimeType, 'video/mp4');
-	assert.equal(binary.fileName, `${String(item.json.taskId)}.mp4`);
-	assert.equal(binary.fileExtension, 'mp4');
-	const bytes = await readBinary(binary);
-	assert.equal(bytes.toString('latin1', 4, 8), 'ftyp');
-	assert.deepEqual(readMp4Boxes(bytes)?.map((box) => box.type), ['ftyp', 'moov', 'mdat']);
-	assert.deepEqual(item.pairedItem, { item: 0 });
-	return { json: item.json, bytes };
-}
+const oneVideo = async (run: VideoResult) => await expectOneVideo(server, run);
 
 describe('Seedance generate', () => {
 	test('text-to-video: sends the fields Ark takes, waits through queued and running, outputs the MP4', async () => {

@@ -1,12 +1,14 @@
+import assert from 'node:assert/strict';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { TikHubVideo } from '../nodes/TikHubVideo/TikHubVideo.node.ts';
-import { type BinaryMode, type EngineSetup, type RunResult, runWorkflow } from '../harness/engine';
+import { type BinaryMode, type EngineSetup, readBinary, type RunResult, runWorkflow } from '../harness/engine';
 import { type FixtureItem, registerFixture } from '../harness/engine/stand-in-nodes';
 import { png } from '../harness/fixtures';
 import { nodeWorkflow, type OnError } from '../harness/workflows';
-import type { TikHubServer } from '../harness/server';
+import { readMp4Boxes, type TikHubServer } from '../harness/server';
+import { expectNoSecret } from './secrets';
 
 /**
  * The video node in the engine: "Manual Trigger -> Input Items -> TikHub Video" (harness.ts's
@@ -45,10 +47,10 @@ export interface VideoResult {
 export { useServer } from './use-server';
 
 /** The create calls the server saw, in order. */
-export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'POST');
+export const createCalls = (server: TikHubServer) => server.videos.requests.filter((request) => request.call === 'create');
 
-/** The status checks the server saw, in order. */
-export const statusChecks = (server: TikHubServer) => server.videos.requests.filter((request) => request.method === 'GET');
+/** The status checks the server saw, in order (Veo's are POSTs). */
+export const statusChecks = (server: TikHubServer) => server.videos.requests.filter((request) => request.call === 'status');
 
 /** Waiting that suits tests: checks every 50 ms. */
 export const FAST = { pollInterval: 0.05 };
@@ -69,4 +71,22 @@ export async function runVideo(server: TikHubServer, run: VideoRun): Promise<Vid
 	});
 	const main = result.run.data.resultData.runData[VIDEO_NODE]?.[0]?.data?.main ?? [];
 	return { items: result.output(VIDEO_NODE), errorItems: main[1] ?? [], error: result.error, result };
+}
+
+/** The run succeeded with one item holding an MP4 video in "data"; returns the item's JSON and bytes. */
+export async function expectOneVideo(server: TikHubServer, run: VideoResult) {
+	expectNoSecret(server, run);
+	assert.equal(run.error, undefined, `${run.error?.message} | ${run.error?.description}`);
+	assert.equal(run.items.length, 1);
+	const [item] = run.items;
+	const binary = item.binary?.data;
+	assert.ok(binary, 'the item has the video in binary "data"');
+	assert.equal(binary.mimeType, 'video/mp4');
+	assert.equal(binary.fileName, `${String(item.json.taskId).replace(/[^\w.-]+/g, '_')}.mp4`);
+	assert.equal(binary.fileExtension, 'mp4');
+	const bytes = await readBinary(binary);
+	assert.equal(bytes.toString('latin1', 4, 8), 'ftyp');
+	assert.deepEqual(readMp4Boxes(bytes)?.map((box) => box.type), ['ftyp', 'moov', 'mdat']);
+	assert.deepEqual(item.pairedItem, { item: 0 });
+	return { json: item.json, bytes };
 }

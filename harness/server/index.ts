@@ -43,7 +43,7 @@ export interface TikHubServer {
 	 * stalling storage server), with the whole length announced up front.
 	 */
 	host(bytes: Buffer, ext: string, contentType: string, options?: FileOptions): string;
-	/** Seedance and Kling video tasks (/seedance/…, /kling/…): scripts, tasks, requests. */
+	/** Seedance, Kling, Veo and Sora video tasks (/seedance/…, /kling/…, /v1beta/models/veo-…, /v1/videos): scripts, tasks, requests. */
 	videos: VideoApi;
 	/** The chat endpoints (chat completions, responses, messages, generateContent): `chat.replies` scripts answers. */
 	chat: ChatApi;
@@ -183,8 +183,9 @@ export async function startTikHubServer(options: { apiKey?: string } = {}): Prom
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		if (chat.matches(req.method ?? 'GET', path)) return handleChat(req, res, path);
-		if (path.startsWith('/v1/')) return handleApi(req, res, path);
+		// The video APIs first: Sora's live under /v1/videos, Veo's under /v1beta/models/veo-…
 		if (await videos.handle(req, res, path)) return;
+		if (path.startsWith('/v1/')) return handleApi(req, res, path);
 		if (req.method === 'GET' && path.startsWith('/files/')) return serveFile(req, res, path.slice('/files/'.length));
 		// GET /redirect?to=<url>: a 302, as a storage front end might answer for a result URL.
 		if (req.method === 'GET' && path === '/redirect') {

@@ -1,15 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { answerFault, type Fault } from './faults';
 import { detectFormat, readImageSize } from './images';
-import { readBody, recordRequest, type RecordedRequest } from './multipart';
-import { tinyMp4 } from './mp4';
-import { sendJson } from './respond';
+import { soraApi } from './sora';
+import { veoApi } from './veo';
+import {
+	createVideoApi as createApi,
+	inlineImage,
+	isRecord,
+	jsonObject,
+	type Answer,
+	type KlingKind,
+	type ProviderApi,
+	type VideoApi,
+	type VideoApiHost,
+	type VideoTask,
+} from './video-tasks';
+
+export type { KlingKind, TaskScript, VideoApi, VideoApiHost, VideoProviderName, VideoRequestRecord, VideoTask } from './video-tasks';
 
 /**
  * The video task APIs TikHub forwards, as their providers define them (see
- * ../shared/tikhub/video-seedance.md and video-kling.md):
+ * ../shared/tikhub/video-seedance.md, video-kling.md, video-veo.md and video-sora.md); the task
+ * timing, faults and request record they share are in video-tasks.ts.
  *
  * - Seedance (ByteDance Ark): `POST /seedance/v3/contents/generations/tasks` answers `{ id }`;
  *   `GET …/tasks/{id}` answers the task: `status` queued → running → succeeded | failed
@@ -18,90 +30,13 @@ import { sendJson } from './respond';
  *   `{ code: 0, message, request_id, data: { task_id, task_status: "submitted" } }`;
  *   `GET …/{kind}/{task_id}` answers `data.task_status` submitted → processing → succeed | failed,
  *   `data.task_status_msg`, `data.task_result.videos[0].url`. Errors carry a `code` other than 0.
+ * - Veo (veo.ts) and Sora (sora.ts).
  *
  * Bodies are checked as the real APIs check them (required fields, types: Kling's duration is
  * a string, Seedance's an integer). A test scripts how each task goes with `script()`.
  */
 
-export type VideoProviderName = 'seedance' | 'kling';
-export type KlingKind = 'text2video' | 'image2video';
-
-/** How one task goes. Unset: it answers one "not done yet" status check, then succeeds. */
-export interface TaskScript {
-	/** Status checks answered "not done yet" before the task ends (Infinity: it never ends). */
-	polls?: number;
-	/** The task also needs this long after its creation to end. */
-	afterMs?: number;
-	/** The task ends as failed, with this reason. */
-	fail?: string;
-	/** Seedance: the task ends as `cancelled` or `expired` instead. */
-	endStatus?: 'cancelled' | 'expired';
-	/** Answered instead of the create call (nothing is created). */
-	createFault?: Fault;
-	/** Kling: the create call answers HTTP 200 with this code and message (nothing is created). */
-	rejectCreate?: { code: number; message: string };
-	/** Answered instead of the first status checks, one each (e.g. 429 with Retry-After). */
-	pollFaults?: Fault[];
-	/** The result URL answers 404, as an expired one does. */
-	expiredUrl?: boolean;
-	/** Served at the result URL instead of an MP4 (e.g. an HTML page). */
-	video?: Buffer;
-	/** The result URL sends its body 64 bytes every this many ms (a slow storage server). */
-	trickleMs?: number;
-	/** The result URL carries a signed query string, as real storage URLs do. */
-	signedUrl?: boolean;
-}
-
-export interface VideoTask {
-	id: string;
-	provider: VideoProviderName;
-	/** Kling: the path family it was created under. */
-	kind?: KlingKind;
-	body: Record<string, unknown>;
-	script: TaskScript;
-	createdAt: number;
-	/** Status checks answered (faults not counted). */
-	polls: number;
-	ended: boolean;
-	videoUrl?: string;
-}
-
-export interface VideoRequestRecord {
-	method: string;
-	path: string;
-	authorization?: string;
-	/** The parsed JSON body of a create call. */
-	body?: unknown;
-	/** When it arrived (Date.now()). */
-	at: number;
-}
-
-export interface VideoApi {
-	/** Every request to the video APIs, in arrival order. */
-	requests: VideoRequestRecord[];
-	tasks: Map<string, VideoTask>;
-	/** Scripts for the next tasks created, in order; then `defaultScript`. */
-	script(...scripts: TaskScript[]): void;
-	defaultScript: TaskScript;
-	/** Peak number of tasks created and not yet ended at once. */
-	maxPending: number;
-	/** Answers a request under /seedance/ or /kling/; false for other paths. */
-	handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
-	reset(): void;
-}
-
-export interface VideoApiHost {
-	/** The 401 body for a wrong or missing key, undefined when the key is right. */
-	unauthorized(authorization: string | undefined): unknown;
-	/** Keeps bytes and returns the URL they are served at. */
-	storeFile(bytes: Buffer, ext: string, contentType: string, options?: { trickleMs?: number }): string;
-	baseUrl(): string;
-	/** Adds a request to the server's list of every API request. */
-	record(request: RecordedRequest): void;
-}
-
 const SEEDANCE_TASKS = '/seedance/v3/contents/generations/tasks';
-const KLING_VIDEOS = '/kling/v1/videos';
 
 const SEEDANCE_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'];
 const SEEDANCE_RESOLUTIONS = ['480p', '720p', '1080p'];
@@ -111,12 +46,6 @@ const KLING_RATIOS = ['16:9', '9:16', '1:1'];
 const KLING_FIELDS = ['model_name', 'prompt', 'negative_prompt', 'duration', 'mode', 'sound', 'aspect_ratio', 'cfg_scale', 'camera_control', 'callback_url', 'external_task_id', 'watermark_info'];
 const KLING_IMAGE_FIELDS = ['image', 'image_tail', 'static_mask', 'dynamic_masks'];
 
-type Answer = { status: number; body: unknown };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function seedanceError(status: number, code: string, message: string): Answer {
 	return { status, body: { error: { code, message, type: status === 400 ? 'BadRequest' : 'Error' } } };
 }
@@ -125,12 +54,6 @@ function klingError(status: number, code: number, message: string): Answer {
 	return { status, body: { code, message, request_id: randomBytes(8).toString('hex') } };
 }
 
-/** An image as the APIs take it inline: its bytes, when it decodes to PNG, JPEG or WebP. */
-function inlineImage(base64: string): Buffer | undefined {
-	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
-	const bytes = Buffer.from(base64, 'base64');
-	return detectFormat(bytes) ? bytes : undefined;
-}
 
 function checkSeedance(body: Record<string, unknown>): Answer | undefined {
 	const bad = (message: string) => seedanceError(400, 'InvalidParameter', message);
@@ -253,152 +176,65 @@ function klingTask(task: VideoTask, status: string): Record<string, unknown> {
 	};
 }
 
-export function createVideoApi(host: VideoApiHost): VideoApi {
-	let scripts: TaskScript[] = [];
-	const pollFaults = new Map<string, Fault[]>();
 
-	const pendingCount = () => [...api.tasks.values()].filter((task) => !task.ended).length;
+const seedanceApi: ProviderApi = {
+	claims: (path) => path.startsWith('/seedance/'),
+	route(method, path) {
+		if (path === SEEDANCE_TASKS && method === 'POST') return { call: 'create', provider: 'seedance' };
+		if (path.startsWith(`${SEEDANCE_TASKS}/`) && method === 'GET') {
+			return { call: 'status', provider: 'seedance', id: decodeURIComponent(path.slice(SEEDANCE_TASKS.length + 1)) };
+		}
+		return undefined;
+	},
+	notFound: (method, path) => ({ status: 404, body: { error: { code: 'NotFound', message: `No route ${method} ${path}` } } }),
+	create(tasks, script, _target, request) {
+		const body = jsonObject(request);
+		if (!body) return seedanceError(400, 'InvalidParameter', 'The request body must be a JSON object (Content-Type: application/json)');
+		const problem = checkSeedance(body);
+		if (problem) return problem;
+		const id = `cgt-${Date.now()}-${randomBytes(3).toString('hex')}`;
+		return { status: 200, body: { id: tasks.create('seedance', script, body, id).id } };
+	},
+	status(tasks, task) {
+		if (!task || task.provider !== 'seedance') return seedanceError(404, 'ResourceNotFound', 'The specified task is not found');
+		const step = tasks.advance(task);
+		return { status: 200, body: seedanceTask(task, step === 'pending' ? 'queued' : step) };
+	},
+};
 
-	const create = (provider: VideoProviderName, script: TaskScript, body: Record<string, unknown>, kind?: KlingKind): VideoTask => {
-		const id = provider === 'seedance' ? `cgt-${Date.now()}-${randomBytes(3).toString('hex')}` : `${Date.now()}${randomBytes(4).readUInt32BE(0)}`;
-		const task: VideoTask = { id, provider, kind, body, script, createdAt: Date.now(), polls: 0, ended: false };
-		api.tasks.set(id, task);
-		pollFaults.set(id, [...(script.pollFaults ?? [])]);
-		api.maxPending = Math.max(api.maxPending, pendingCount());
-		return task;
-	};
-
-	/** One status check: moves the task on as its script says; returns its status word. */
-	const advance = (task: VideoTask): 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired' => {
-		task.polls++;
-		const { polls = 1, afterMs = 0 } = task.script;
-		if (!task.ended && (task.polls <= polls || Date.now() - task.createdAt < afterMs)) {
-			return task.polls <= 1 ? 'pending' : 'running';
-		}
-		if (!task.ended) {
-			task.ended = true;
-			if (!task.script.fail && !task.script.endStatus) {
-				const duration = Number(task.body.duration ?? 5);
-				task.videoUrl = task.script.expiredUrl
-					? `${host.baseUrl()}/files/expired-${task.id}.mp4`
-					: host.storeFile(task.script.video ?? tinyMp4(duration > 0 ? duration : 5), 'mp4', 'video/mp4', { trickleMs: task.script.trickleMs });
-				if (task.script.signedUrl) task.videoUrl += '?X-Tos-Signature=sig-secret-0123&X-Tos-Expires=86400';
-			}
-		}
-		if (task.script.endStatus) return task.script.endStatus;
-		return task.script.fail ? 'failed' : 'succeeded';
-	};
-
-	const answerCreate = (provider: VideoProviderName, script: TaskScript, path: string, body: unknown): Answer => {
-		if (!isRecord(body)) {
-			return provider === 'seedance'
-				? seedanceError(400, 'InvalidParameter', 'The request body must be a JSON object')
-				: klingError(400, 1200, 'Invalid request: the body must be a JSON object');
-		}
-		if (provider === 'seedance') {
-			const problem = checkSeedance(body);
-			if (problem) return problem;
-			return { status: 200, body: { id: create('seedance', script, body).id } };
-		}
-		const kind = path.slice(KLING_VIDEOS.length + 1) as KlingKind;
+const klingApi: ProviderApi = {
+	claims: (path) => path.startsWith('/kling/'),
+	route(method, path) {
+		const kling = /^\/kling\/v1\/videos\/(text2video|image2video)(?:\/([^/]+))?$/.exec(path);
+		if (!kling) return undefined;
+		const kind = kling[1] as KlingKind;
+		if (!kling[2] && method === 'POST') return { call: 'create', provider: 'kling', kind };
+		if (kling[2] && method === 'GET') return { call: 'status', provider: 'kling', kind, id: decodeURIComponent(kling[2]) };
+		return undefined;
+	},
+	notFound: (method, path) => ({ status: 404, body: { error: { code: 'NotFound', message: `No route ${method} ${path}` } } }),
+	create(tasks, script, target, request) {
+		const body = jsonObject(request);
+		if (!body) return klingError(400, 1200, 'Invalid request: the body must be a JSON object');
+		const kind = target.kind as KlingKind;
 		const problem = checkKling(body, kind);
 		if (problem) return problem;
 		if (script.rejectCreate) {
 			const { code, message } = script.rejectCreate;
 			return { status: 200, body: { code, message, request_id: randomBytes(8).toString('hex') } };
 		}
-		return { status: 200, body: klingTask(create('kling', script, body, kind), 'submitted') };
-	};
-
-	const answerPoll = (provider: VideoProviderName, task: VideoTask | undefined, kind?: KlingKind): Answer => {
-		if (!task || task.provider !== provider || (provider === 'kling' && task.kind !== kind)) {
-			return provider === 'seedance'
-				? seedanceError(404, 'ResourceNotFound', 'The specified task is not found')
-				: klingError(404, 1203, 'Task not found');
-		}
-		const step = advance(task);
-		if (provider === 'seedance') return { status: 200, body: seedanceTask(task, step === 'pending' ? 'queued' : step) };
+		const id = `${Date.now()}${randomBytes(4).readUInt32BE(0)}`;
+		return { status: 200, body: klingTask(tasks.create('kling', script, body, id, kind), 'submitted') };
+	},
+	status(tasks, task, target) {
+		if (!task || task.provider !== 'kling' || task.kind !== target.kind) return klingError(404, 1203, 'Task not found');
+		const step = tasks.advance(task);
 		const kling = { pending: 'submitted', running: 'processing', succeeded: 'succeed', failed: 'failed', cancelled: 'failed', expired: 'failed' }[step];
 		return { status: 200, body: klingTask(task, kling) };
-	};
+	},
+};
 
-	const route = (method: string, path: string): { provider: VideoProviderName; create: boolean; kind?: KlingKind; id?: string } | undefined => {
-		if (path === SEEDANCE_TASKS && method === 'POST') return { provider: 'seedance', create: true };
-		if (path.startsWith(`${SEEDANCE_TASKS}/`) && method === 'GET') {
-			return { provider: 'seedance', create: false, id: decodeURIComponent(path.slice(SEEDANCE_TASKS.length + 1)) };
-		}
-		const kling = /^\/kling\/v1\/videos\/(text2video|image2video)(?:\/([^/]+))?$/.exec(path);
-		if (!kling) return undefined;
-		const kind = kling[1] as KlingKind;
-		if (!kling[2] && method === 'POST') return { provider: 'kling', create: true, kind };
-		if (kling[2] && method === 'GET') return { provider: 'kling', create: false, kind, id: decodeURIComponent(kling[2]) };
-		return undefined;
-	};
-
-	const api: VideoApi = {
-		requests: [],
-		tasks: new Map(),
-		defaultScript: {},
-		maxPending: 0,
-		script(...more) {
-			scripts.push(...more);
-		},
-		async handle(req, res, path) {
-			if (!path.startsWith('/seedance/') && !path.startsWith('/kling/')) return false;
-			const raw = await readBody(req);
-			const method = req.method ?? 'GET';
-			let body: unknown;
-			let parseError = false;
-			if (raw.length > 0) {
-				try {
-					body = JSON.parse(raw.toString('utf8'));
-				} catch {
-					parseError = true;
-				}
-			}
-			api.requests.push({ method, path, authorization: req.headers.authorization, body, at: Date.now() });
-			host.record(await recordRequest(req, path, raw));
-
-			const target = route(method, path);
-			if (!target) {
-				sendJson(res, 404, { error: { code: 'NotFound', message: `No route ${method} ${path}` } });
-				return true;
-			}
-			const controller = new AbortController();
-			res.once('close', () => controller.abort());
-			// Each create takes the next script, even when it fails, so a test's scripts stay in step.
-			const script = target.create ? (scripts.shift() ?? api.defaultScript) : undefined;
-			const fault = script ? script.createFault : pollFaults.get(target.id ?? '')?.shift();
-			if (fault && (await answerFault(fault, req, res, controller.signal))) return true;
-			const denied = host.unauthorized(req.headers.authorization);
-			if (denied) {
-				sendJson(res, 401, denied);
-				return true;
-			}
-			let answer: Answer;
-			if (script) {
-				const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
-				answer =
-					!json || parseError
-						? target.provider === 'seedance'
-							? seedanceError(400, 'InvalidParameter', 'The request body must be JSON (Content-Type: application/json)')
-							: klingError(400, 1200, 'Invalid request: the body must be JSON')
-						: answerCreate(target.provider, script, path, body);
-			} else {
-				answer = answerPoll(target.provider, api.tasks.get(target.id ?? ''), target.kind);
-			}
-			sendJson(res, answer.status, answer.body);
-			return true;
-		},
-		reset() {
-			scripts = [];
-			pollFaults.clear();
-			api.requests.length = 0;
-			api.tasks.clear();
-			api.defaultScript = {};
-			api.maxPending = 0;
-		},
-	};
-	return api;
+/** Seedance, Kling, Veo and Sora on one task store. */
+export function createVideoApi(host: VideoApiHost): VideoApi {
+	return createApi(host, [seedanceApi, klingApi, veoApi, soraApi]);
 }
-

@@ -17,12 +17,12 @@ export class TikHubVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["provider"]}}',
-		description: 'Generate videos with ByteDance Seedance and Kuaishou Kling through the TikHub AI proxy',
+		description: 'Generate videos with ByteDance Seedance, Kuaishou Kling, Google Veo and OpenAI Sora through the TikHub AI proxy',
 		defaults: { name: 'TikHub Video' },
 		usableAsTool: {
 			replacements: {
 				description:
-					'Makes a short video with an AI video model (Seedance or Kling via TikHub) from a text prompt, optionally starting from an image given by URL. Waits until the video is ready (usually 1 to 5 minutes). Returns JSON with videoUrl (a link to the MP4, valid for about a day), taskId and status; if it is not ready in time, the taskId can be checked again later.',
+					'Makes a short video with an AI video model (Seedance, Kling, Veo or Sora via TikHub) from a text prompt, optionally starting from an image given by URL. Waits until the video is ready (usually 1 to 5 minutes). Returns JSON with videoUrl (a link to the MP4, valid for about a day), taskId and status; if it is not ready in time, the taskId can be checked again later.',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],

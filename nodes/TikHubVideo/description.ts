@@ -11,25 +11,43 @@ import {
 } from './fields';
 import { KLING_MODELS } from './providers/kling';
 import { SEEDANCE_MODELS } from './providers/seedance';
+import { SORA_MODELS, SORA_SIZES } from './providers/sora';
+import type { ProviderName } from './providers/types';
+import { VEO_MODELS } from './providers/veo';
 
 /**
  * The video node's fields. Comments name the API field each one fills: Seedance's in its JSON
- * body (providers/seedance.ts), Kling's in its own (providers/kling.ts).
+ * body (providers/seedance.ts), Kling's, Veo's and Sora's in theirs (providers/kling.ts, veo.ts, sora.ts).
  */
 
 const CREATES = { operation: ['generate', 'create'] };
 /** For options inside the collection: shown by the top-level fields (the leading slash). */
 const onlyFor = (show: Record<string, string[]>) => ({ show: Object.fromEntries(Object.entries(show).map(([k, v]) => [`/${k}`, v])) });
 
-/** A yes/no option only one provider has. */
-function flag(provider: 'seedance' | 'kling', displayName: string, name: string, description: string): INodeProperties {
+/**
+ * Options only some providers take are still shown for every provider: n8n drops an option its
+ * form hides, so one set for another provider (after switching Provider, or in a copied
+ * workflow) would be lost without a word. The node refuses it instead, naming the providers
+ * that take it (fields.ts); the description names them up front.
+ */
+const PROVIDER_OPTION = onlyFor(CREATES);
+
+/** A yes/no option only some providers take. */
+function flag(displayName: string, name: string, description: string): INodeProperties {
+	return { displayName, name, type: 'boolean', default: false, description, displayOptions: PROVIDER_OPTION };
+}
+
+/** The Model field of one provider: its known models, any other by expression. */
+function modelField(provider: ProviderName, label: string, models: Array<{ name: string; value: string }>): INodeProperties {
+	const firstModel = models[0].value;
 	return {
-		displayName,
-		name,
-		type: 'boolean',
-		default: false,
-		description,
-		displayOptions: onlyFor({ provider: [provider], ...CREATES }),
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: models,
+		default: firstModel,
+		description: `The ${label} model. To use a model not listed here, switch this field to Expression and type its ID.`,
+		displayOptions: { show: { provider: [provider], ...CREATES } },
 	};
 }
 
@@ -42,6 +60,8 @@ export const videoProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Seedance (ByteDance)', value: 'seedance', description: 'Doubao Seedance models' },
 			{ name: 'Kling (Kuaishou)', value: 'kling', description: 'Kling models' },
+			{ name: 'Veo (Google)', value: 'veo', description: 'Google Veo models' },
+			{ name: 'Sora (OpenAI)', value: 'sora', description: 'OpenAI Sora 2 models' },
 		],
 		default: 'seedance',
 		description: 'The video model family TikHub forwards the request to',
@@ -73,28 +93,16 @@ export const videoProperties: INodeProperties[] = [
 		],
 		default: 'generate',
 	},
+	// Seedance: model
+	modelField('seedance', 'Seedance', SEEDANCE_MODELS),
+	// Kling: model_name
+	modelField('kling', 'Kling', KLING_MODELS),
+	// Veo: the model in the path, /v1beta/models/{model}:predictLongRunning
+	modelField('veo', 'Veo', VEO_MODELS),
+	// Sora: model
+	modelField('sora', 'Sora', SORA_MODELS),
 	{
-		// Seedance: model
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: SEEDANCE_MODELS,
-		default: 'doubao-seedance-1-5-pro-251215',
-		description: 'The Seedance model. To use a model not listed here, switch this field to Expression and type its ID.',
-		displayOptions: { show: { provider: ['seedance'], ...CREATES } },
-	},
-	{
-		// Kling: model_name
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		options: KLING_MODELS,
-		default: 'kling-v2-6',
-		description: 'The Kling model. To use a model not listed here, switch this field to Expression and type its name.',
-		displayOptions: { show: { provider: ['kling'], ...CREATES } },
-	},
-	{
-		// Seedance: content[] text part; Kling: prompt
+		// Seedance: content[] text part; Kling: prompt; Veo: instances[0].prompt; Sora: prompt
 		displayName: 'Prompt',
 		name: 'prompt',
 		type: 'string',
@@ -118,25 +126,27 @@ export const videoProperties: INodeProperties[] = [
 		displayOptions: { show: CREATES },
 	},
 	{
-		// Seedance: content[] image_url part (data: URI), role first_frame; Kling: image (base64)
+		// Seedance: content[] image_url part (data: URI), role first_frame; Kling: image (base64);
+		// Veo: instances[0].image.bytesBase64Encoded; Sora: the input_reference file (multipart)
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
 		type: 'string',
 		required: true,
 		default: 'data',
 		placeholder: 'e.g. data',
-		description: 'Binary field of the input item with the first-frame image (PNG or JPEG; WebP for Seedance)',
+		description: 'Binary field of the input item with the first-frame image (PNG or JPEG; WebP for Seedance and Sora). Sora needs it to be exactly the video size.',
 		displayOptions: { show: { ...CREATES, imageSource: ['binary'] } },
 	},
 	{
-		// Seedance: content[] image_url part, role first_frame; Kling: image
+		// Seedance: content[] image_url part, role first_frame; Kling: image; Veo and Sora: downloaded
+		// by the node (without the key) and sent as the bytes, as for a binary field
 		displayName: 'Image URL',
 		name: 'imageUrl',
 		type: 'string',
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://example.com/product.png',
-		description: 'Public URL of the first-frame image. The provider downloads it itself, so it must open without signing in. A data:image/png;base64,… URL is sent inline instead.',
+		description: 'Public URL of the first-frame image; it must open without signing in. Seedance and Kling download it themselves; for Veo and Sora the node downloads it and sends the image. A data:image/png;base64,… URL is sent inline instead.',
 		displayOptions: { show: { ...CREATES, imageSource: ['url'] } },
 	},
 	{
@@ -146,7 +156,7 @@ export const videoProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. {{ $json.taskId }}',
-		description: 'ID of the task to check, as Create Task returned it in "taskId"',
+		description: 'ID of the task to check, as Create Task returned it in "taskId" (Veo: the whole operation name, models/…/operations/…)',
 		displayOptions: { show: { operation: ['get'] } },
 	},
 	{
@@ -170,7 +180,8 @@ export const videoProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				// Seedance: ratio; Kling: aspect_ratio (text-to-video only)
+				// Seedance: ratio; Kling: aspect_ratio (text-to-video only); Veo: parameters.aspectRatio;
+				// Sora: size (16:9 -> 1280x720, 9:16 -> 720x1280) when Size is not set
 				displayName: 'Aspect Ratio',
 				name: 'aspectRatio',
 				type: 'options',
@@ -184,28 +195,29 @@ export const videoProperties: INodeProperties[] = [
 					{ name: 'Adaptive (Seedance)', value: 'adaptive' },
 				],
 				default: '16:9',
-				description: 'Shape of the video. Kling takes it only for text-to-video; with an image it follows the image.',
+				description: 'Shape of the video. Kling takes it only for text-to-video; with an image it follows the image. Veo and Sora: 16:9 or 9:16.',
 				displayOptions: onlyFor(CREATES),
 			},
 			// Seedance: camera_fixed
-			flag('seedance', 'Camera Fixed', 'cameraFixed', 'Whether the camera stays still'),
+			flag('Camera Fixed', 'cameraFixed', 'Seedance only. Whether the camera stays still.'),
 			concurrencyOption(
 				DEFAULT_VIDEO_CONCURRENCY,
 				'How many input items are handled at the same time. Waiting costs nothing, so 10 videos take about as long as one; lower it if TikHub answers "rate limit" (429) when tasks are created.',
 				MAX_VIDEO_CONCURRENCY,
 			),
 			{
-				// Seedance: duration (integer); Kling: duration (string)
+				// Seedance: duration (integer); Kling: duration (string); Veo: parameters.durationSeconds
+				// (number); Sora: seconds (string)
 				displayName: 'Duration (Seconds)',
 				name: 'duration',
 				type: 'number',
 				typeOptions: { minValue: -1 },
 				default: 5,
-				description: 'Length of the video. Kling: 5 or 10. Seedance: depends on the model, e.g. 4 to 12 for 1.5 Pro (-1 lets it choose).',
+				description: 'Length of the video. Kling: 5 or 10. Seedance: depends on the model, e.g. 4 to 12 for 1.5 Pro (-1 lets it choose). Veo: 4, 6 or 8 (Veo 2: 5 to 8). Sora: 4, 8 or 12.',
 				displayOptions: onlyFor(CREATES),
 			},
-			// Seedance: generate_audio
-			flag('seedance', 'Generate Audio', 'generateAudio', 'Whether the video gets a sound track (Seedance 1.5 Pro and later)'),
+			// Seedance: generate_audio; Veo: parameters.generateAudio
+			flag('Generate Audio', 'generateAudio', 'Seedance and Veo only. Whether the video gets a sound track (Seedance 1.5 Pro and later, Veo 3 and later).'),
 			maxRetriesOption(
 				'How many times to try a request again when TikHub is rate limited (429), fails (5xx) or cannot be reached. Creating a task is retried only when TikHub cannot have started it (429, no connection), so a video is never billed twice.',
 			),
@@ -229,17 +241,17 @@ export const videoProperties: INodeProperties[] = [
 					{ name: 'Professional', value: 'pro', description: '1080p, higher quality' },
 				],
 				default: 'std',
-				description: 'Quality mode (Kling)',
-				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+				description: 'Kling only. Quality mode.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			{
-				// Kling: negative_prompt
+				// Kling: negative_prompt; Veo: parameters.negativePrompt
 				displayName: 'Negative Prompt',
 				name: 'negativePrompt',
 				type: 'string',
 				default: '',
-				description: 'What the video should not show (Kling)',
-				displayOptions: onlyFor({ provider: ['kling'], ...CREATES }),
+				description: 'Kling and Veo only. What the video should not show.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			outputBinaryFieldOption('Name of the binary field that holds the video in the output item', {
 				displayOptions: onlyFor({ operation: ['generate', 'get'] }),
@@ -254,7 +266,7 @@ export const videoProperties: INodeProperties[] = [
 				displayOptions: onlyFor({ operation: ['generate'] }),
 			},
 			{
-				// Seedance: resolution
+				// Seedance: resolution; Veo: parameters.resolution
 				displayName: 'Resolution',
 				name: 'resolution',
 				type: 'options',
@@ -264,8 +276,8 @@ export const videoProperties: INodeProperties[] = [
 					{ name: '1080p', value: '1080p' },
 				],
 				default: '720p',
-				description: 'Resolution of the video (Seedance). Higher costs more.',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+				description: 'Seedance and Veo only (Veo: 720p or 1080p). Resolution of the video; higher costs more.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			{
 				// Seedance: seed
@@ -273,17 +285,27 @@ export const videoProperties: INodeProperties[] = [
 				name: 'seed',
 				type: 'number',
 				default: -1,
-				description: 'The same seed with the same fields gives a similar video; -1 picks one at random (Seedance)',
-				displayOptions: onlyFor({ provider: ['seedance'], ...CREATES }),
+				description: 'Seedance only. The same seed with the same fields gives a similar video; -1 picks one at random.',
+				displayOptions: PROVIDER_OPTION,
+			},
+			{
+				// Sora: size
+				displayName: 'Size',
+				name: 'size',
+				type: 'options',
+				options: SORA_SIZES.map((size) => ({ name: size.endsWith('x720') || size.endsWith('x1024') ? `${size} (Landscape)` : `${size} (Portrait)`, value: size })),
+				default: '1280x720',
+				description: 'Sora only. Width x height of the video; 1792x1024 and 1024x1792 need sora-2-pro. A first-frame image must have exactly this size.',
+				displayOptions: PROVIDER_OPTION,
 			},
 			// Kling: sound ("on" / "off")
-			flag('kling', 'Sound', 'sound', 'Whether the video gets sound (Kling V2.6 and later)'),
+			flag('Sound', 'sound', 'Kling only. Whether the video gets sound (Kling V2.6 and later).'),
 			timeoutOption(
 				DEFAULT_VIDEO_TIMEOUT_SECONDS,
 				'How long to wait for TikHub to answer one request (a create, a status check or the download); not the wait for the video, which is Max Wait',
 			),
 			// Seedance: watermark
-			flag('seedance', 'Watermark', 'watermark', 'Whether the video carries the provider\'s "AI generated" watermark'),
+			flag('Watermark', 'watermark', 'Seedance only. Whether the video carries the provider\'s "AI generated" watermark.'),
 		],
 	},
 ];

@@ -8,14 +8,31 @@ import { displayUrl } from '../shared/http/safe-url';
 import type { RequestPolicy } from '../shared/http/transport';
 import { kling } from './providers/kling';
 import { seedance } from './providers/seedance';
-import type { ProviderName, TaskKind, VideoProvider, VideoRequest } from './providers/types';
+import { sora } from './providers/sora';
+import type { ProviderName, TaskKind, VideoOption, VideoProvider, VideoRequest } from './providers/types';
+import { veo } from './providers/veo';
 
 /**
  * Reading one item's parameters: which provider and operation, the video's fields, and how
  * long to wait. Times are kept in milliseconds from here on.
  */
 
-export const PROVIDERS: Record<ProviderName, VideoProvider> = { seedance, kling };
+export const PROVIDERS: Record<ProviderName, VideoProvider> = { seedance, kling, veo, sora };
+
+/** The options as the Options collection names them, for "… does not take" messages. */
+const OPTION_NAMES: Record<VideoOption, string> = {
+	duration: 'Duration (Seconds)',
+	aspectRatio: 'Aspect Ratio',
+	resolution: 'Resolution',
+	watermark: 'Watermark',
+	generateAudio: 'Generate Audio',
+	seed: 'Seed',
+	cameraFixed: 'Camera Fixed',
+	mode: 'Mode',
+	sound: 'Sound',
+	negativePrompt: 'Negative Prompt',
+	size: 'Size',
+};
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
 export const DEFAULT_MAX_WAIT_SECONDS = 900;
@@ -73,7 +90,8 @@ function seconds(value: unknown, min: number, max: number, fallback: number): nu
 export function readVideoParameters(ctx: IExecuteFunctions, itemIndex: number): VideoParameters {
 	const param = (name: string, fallback: unknown = '') => ctx.getNodeParameter(name, itemIndex, fallback);
 	const operation = param('operation', 'generate') as Operation;
-	const providerName: ProviderName = param('provider', 'seedance') === 'kling' ? 'kling' : 'seedance';
+	const named = String(param('provider', 'seedance'));
+	const providerName: ProviderName = named in PROVIDERS ? (named as ProviderName) : 'seedance';
 	const options = param('options', {}) as IDataObject;
 	const creates = operation !== 'get';
 	const imageSource = creates ? (String(param('imageSource', 'none')) as VideoRequest['imageSource']) : 'none';
@@ -93,6 +111,7 @@ export function readVideoParameters(ctx: IExecuteFunctions, itemIndex: number): 
 		mode: text(options.mode),
 		sound: flag(options.sound),
 		negativePrompt: text(options.negativePrompt),
+		size: text(options.size),
 	};
 	return {
 		operation: ['create', 'get'].includes(operation) ? operation : 'generate',
@@ -137,7 +156,19 @@ export function checkParameters(parameters: VideoParameters): Problem | undefine
 	for (const [name, value] of [['Duration', parameters.request.duration], ['Seed', parameters.request.seed]] as const) {
 		if (value !== undefined && !Number.isFinite(value)) return { message: `"${name}" must be a number` };
 	}
-	return undefined;
+	return refusedOption(parameters);
+}
+
+/** An option the chosen provider does not take is refused, not dropped: the user set it for a reason. */
+function refusedOption({ provider, request }: VideoParameters): Problem | undefined {
+	const set = (Object.keys(OPTION_NAMES) as VideoOption[]).filter((option) => request[option] !== undefined);
+	const refused = set.find((option) => !provider.options.includes(option));
+	if (!refused) return undefined;
+	const takers = Object.values(PROVIDERS).filter((each) => each.options.includes(refused)).map((each) => each.label);
+	return {
+		message: `${provider.label} does not take the option "${OPTION_NAMES[refused]}" (${takers.join(', ')} only)`,
+		description: `Remove "${OPTION_NAMES[refused]}" from Options, or choose a provider that takes it.`,
+	};
 }
 
 /**

@@ -10,7 +10,7 @@ import { clip } from '../shared/http/error-messages';
 import { displayUrl } from '../shared/http/safe-url';
 import { callTikHub, type RequestPolicy } from '../shared/http/transport';
 import { checkParameters, checkTaskId, readVideoParameters, type VideoParameters } from './fields';
-import { AnswerError, OddAnswerError, type FirstFrame, type TaskKind, type TaskState, type VideoProvider } from './providers/types';
+import { AnswerError, OddAnswerError, type FirstFrame, type FrameFile, type ProviderCall, type TaskKind, type TaskState, type VideoProvider } from './providers/types';
 import { apiError, failedTaskError, statusItem, taskJson, videoItem, type TaskContext } from './results';
 import { settle, waitForTask } from './wait';
 
@@ -35,18 +35,21 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 	const [imageUrl] = parameters.imageUrls;
 	if (request.imageSource === 'binary') {
 		image = await inspectBinaryImage(ctx, itemIndex, parameters.binaryPropertyName, 'image', 'Input Binary Field');
-	} else if (request.imageSource === 'url' && isDataUrl(imageUrl)) {
-		// A data: URL is the image itself: checked and sent inline like a binary field.
+	} else if (request.imageSource === 'url' && (isDataUrl(imageUrl) || provider.frame?.fromUrl === 'download')) {
+		// A data: URL is the image itself; a provider that takes only the bytes (Veo, Sora) gets the
+		// image downloaded now (without the key). Either way it is checked before paying.
 		image = await fetchUrlImage(ctx, itemIndex, imageUrl, 'image', parameters.policy);
 	}
-	if (image) throwIfProblem(ctx, itemIndex, provider.checkImage(image));
+	if (image) throwIfProblem(ctx, itemIndex, provider.checkImage(image, request));
 
 	return guarded(ctx, itemIndex, parameters, async (policy, known) => {
-		const frame: FirstFrame | undefined = image
-			? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
-			: request.imageSource === 'url'
-				? { url: imageUrl }
-				: undefined;
+		const file = image && provider.frame?.as === 'file' ? frameFile(image) : undefined;
+		const frame: FirstFrame | undefined =
+			image && !file
+				? { base64: (await readImageBytes(image)).toString('base64'), mimeType: image.mimeType }
+				: request.imageSource === 'url' && !image
+					? { url: imageUrl }
+					: undefined;
 		const kind = provider.taskKind(request);
 		const context: TaskContext = {
 			providerName: parameters.providerName,
@@ -54,7 +57,7 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 			request,
 			taskType: parameters.providerName === 'kling' ? kind : undefined,
 		};
-		const created = await createTask(ctx, itemIndex, parameters, kind, frame, policy);
+		const created = await createTask(ctx, itemIndex, parameters, kind, policy, frame, file);
 		// From here on the task exists (and is billed): every failure names it (guarded).
 		known.task = created;
 		known.taskType = context.taskType;
@@ -62,12 +65,11 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 		if (badId) throw new AnswerError(`${provider.label} answered with a task id that cannot be checked: ${badId.message}`);
 		if (parameters.operation === 'create') return [statusItem(itemIndex, created, context)];
 
-		const [pollPath] = provider.pollPaths(created.taskId, kind);
+		const [pollCall] = statusCalls(provider, created.taskId, kind, request.model);
 		const task = await waitForTask(ctx, itemIndex, {
 			label: provider.label,
 			task: created,
-			check: async (deadline) =>
-				await readTask(provider, await callTikHub(ctx, itemIndex, { method: 'GET', path: pollPath }, { ...policy, deadline }), created.taskId),
+			check: async (deadline) => await readTask(provider, await callTikHub(ctx, itemIndex, pollCall, { ...policy, deadline }), created.taskId),
 			waiting: parameters.waiting,
 			itemJson: taskJson(created, context),
 			onTask: (task) => (known.task = task),
@@ -94,14 +96,15 @@ async function createTask(
 	itemIndex: number,
 	parameters: VideoParameters,
 	kind: TaskKind,
-	frame: FirstFrame | undefined,
 	policy: RequestPolicy,
+	frame?: FirstFrame,
+	file?: FrameFile,
 ): Promise<TaskState> {
 	const { provider, request } = parameters;
 	const body = await callTikHub(
 		ctx,
 		itemIndex,
-		{ method: 'POST', path: provider.createPath(kind), body: provider.createBody(request, frame) },
+		{ method: 'POST', path: provider.createPath(kind, request), body: provider.createBody(request, frame, file) },
 		{ ...policy, idempotent: false },
 	);
 	return provider.parseCreated(body);
@@ -110,14 +113,14 @@ async function createTask(
 /** Get Task: one status check. Kling tasks are looked up under both kinds unless told which. */
 async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: VideoParameters, policy: RequestPolicy, known: KnownTask) {
 	const { provider, taskId } = parameters;
-	const paths = provider.pollPaths(taskId, parameters.taskKind);
+	const paths = statusCalls(provider, taskId, parameters.taskKind);
 	let task: TaskState | undefined;
 	let taskType: string | undefined;
-	for (const [index, path] of paths.entries()) {
-		const checked = await settle(async () => await readTask(provider, await callTikHub(ctx, itemIndex, { method: 'GET', path }, policy), taskId));
+	for (const [index, call] of paths.entries()) {
+		const checked = await settle(async () => await readTask(provider, await callTikHub(ctx, itemIndex, call, policy), taskId));
 		if ('value' in checked) {
 			task = checked.value;
-			taskType = parameters.providerName === 'kling' ? path.split('/').at(-2) : undefined;
+			taskType = parameters.providerName === 'kling' ? call.path.split('/').at(-2) : undefined;
 			break;
 		}
 		const { error } = checked;
@@ -138,6 +141,18 @@ async function getTask(ctx: IExecuteFunctions, itemIndex: number, parameters: Vi
 	known.taskType = taskType;
 	if (task.phase === 'pending') return [statusItem(itemIndex, task, context)];
 	return [await finishedItem(ctx, itemIndex, task, context, parameters, policy)];
+}
+
+/** Where a task's status is checked: the provider's own calls (Veo's POST), or a GET per poll path. */
+function statusCalls(provider: VideoProvider, taskId: string, kind?: TaskKind, model?: string): ProviderCall[] {
+	if (provider.pollCalls) return provider.pollCalls(taskId, model);
+	return provider.pollPaths(taskId, kind).map((path) => ({ method: 'GET', path }));
+}
+
+/** The first frame as a multipart file (Sora), opened when the request is sent. */
+function frameFile(image: InputImage): FrameFile {
+	const { fileName, mimeType, byteLength, open, info } = image;
+	return { fileName, mimeType, byteLength, open, width: info.width, height: info.height };
 }
 
 /** An answer that says "no such task here" (Kling: look under the other kind of task). */

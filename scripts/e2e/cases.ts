@@ -10,11 +10,14 @@ import {
 	checkFileWritten,
 	checkGenerateRequest,
 	checkNodeBinary,
+	checkSoraRequests,
+	checkVeoRequests,
 	checkVideoRequests,
 	checkChatCaption,
 	nodeOutput,
 	type ExecutionReport,
 } from './checks';
+import { png } from '../../harness/fixtures';
 import { checkAgentTurn, checkChainAnswer, checkKeyUse } from './chat-model-checks';
 import { REPO } from './package';
 import type { ServedAnswer, ServedRequest } from './served';
@@ -51,6 +54,21 @@ export interface E2eCase {
 }
 
 const sample = () => readFileSync(join(REPO, 'examples', 'sample.png'));
+
+/** A TikHub Video workflow on n8n 2.x: it ran, output an MP4 and wrote it, and sent what `checkRequests` expects. */
+function videoCase(example: string, checkRequests: (requests: RecordedRequest[], apiKey: string) => string[], files?: E2eCase['files']): E2eCase {
+	return {
+		example,
+		majors: ['2'],
+		files,
+		check: ({ report, outDir, requests, apiKey }) => [
+			...checkExecution(report),
+			...checkNodeBinary(report, 'TikHub Video', 'video/mp4'),
+			...checkFileWritten(outDir, Buffer.from('ftyp', 'latin1'), 4, 'MP4 (an ftyp box at byte 4)'),
+			...checkRequests(requests, apiKey),
+		],
+	};
+}
 
 /** Every call to `path` was a POST with the bearer key; their count is `expected`. */
 function checkCalls(requests: RecordedRequest[], path: string, apiKey: string, expected: number): string[] {
@@ -89,17 +107,14 @@ export const CASES: E2eCase[] = [
 			...checkEditRequest(requests, apiKey),
 		],
 	},
-	{
-		// Issue 14: the node waits for the task (one 10 s Poll Interval here) and writes the MP4.
-		example: 'image-to-video',
-		majors: ['2'],
-		check: ({ report, outDir, requests, apiKey }) => [
-			...checkExecution(report),
-			...checkNodeBinary(report, 'TikHub Video', 'video/mp4'),
-			...checkFileWritten(outDir, Buffer.from('ftyp', 'latin1'), 4, 'MP4 (an ftyp box at byte 4)'),
-			...checkVideoRequests(requests, apiKey),
-		],
-	},
+	// Issue 14: the node waits for the task (one 10 s Poll Interval here) and writes the MP4.
+	videoCase('image-to-video', checkVideoRequests),
+	// Issue 21: Veo text-to-video; the stand-in answers the done operation with the MP4 inline (base64).
+	videoCase(join(REPO, 'scripts', 'e2e', 'workflows', 'veo-text-to-video.workflow.json'), checkVeoRequests),
+	// Issue 21: Sora image-to-video, the first frame sent as the multipart input_reference file.
+	videoCase(join(REPO, 'scripts', 'e2e', 'workflows', 'sora-image-to-video.workflow.json'), checkSoraRequests, () => ({
+		'frames/frame-1280x720.png': png(1280, 720),
+	})),
 	{
 		// Issue 19: TikHub Chat looks at the edited image (binary vision) and answers a JSON caption, written to caption.json.
 		example: 'caption-product-image',

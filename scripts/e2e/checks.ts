@@ -156,3 +156,49 @@ export function checkChatCaption(report: ExecutionReport, outDir: string, reques
 	}
 	return problems;
 }
+
+/** Every request with the bearer key; a problem for each that was not. */
+function withKey(calls: RecordedRequest[], apiKey: string): string[] {
+	return calls.filter((call) => call.authorization !== `Bearer ${apiKey}`).map((call) => `${call.method} ${call.path}: authorization header was "${call.authorization ?? ''}"`);
+}
+
+/**
+ * One Veo predictLongRunning with the workflow's prompt and only the parameters it set, then
+ * fetchPredictOperation POSTs naming that operation, all with the key.
+ */
+export function checkVeoRequests(requests: RecordedRequest[], apiKey: string): string[] {
+	const model = 'veo-3.1-fast-generate-preview';
+	const creates = requests.filter((r) => r.method === 'POST' && r.path === `/v1beta/models/${model}:predictLongRunning`);
+	if (creates.length !== 1) return [`the TikHub server saw ${creates.length} predictLongRunning calls for ${model}, expected 1`];
+	const checks = requests.filter((r) => r.method === 'POST' && r.path === `/v1beta/models/${model}:fetchPredictOperation`);
+	const problems = withKey([...creates, ...checks], apiKey);
+	const body = creates[0].json as { instances?: Array<{ prompt?: unknown }>; parameters?: unknown } | undefined;
+	if (typeof body?.instances?.[0]?.prompt !== 'string') problems.push(`create body has no instances[0].prompt: ${JSON.stringify(body)?.slice(0, 200)}`);
+	const parameters = { durationSeconds: 8, aspectRatio: '16:9', negativePrompt: 'text, watermark', generateAudio: true };
+	if (JSON.stringify(body?.parameters) !== JSON.stringify(parameters)) problems.push(`parameters were ${JSON.stringify(body?.parameters)}`);
+	if (checks.length === 0) problems.push('the operation was never checked');
+	const names = new Set(checks.map((check) => (check.json as { operationName?: unknown } | undefined)?.operationName));
+	if (names.size !== 1 || !/^models\/[^/]+\/operations\/\S+$/.test(String([...names][0]))) problems.push(`status checks named ${JSON.stringify([...names])}`);
+	return problems;
+}
+
+/**
+ * One Sora create as multipart with the read PNG as the `input_reference` file, `seconds` "4"
+ * and `size` 1280x720, then status checks and the content download, all with the key.
+ */
+export function checkSoraRequests(requests: RecordedRequest[], apiKey: string): string[] {
+	const creates = requests.filter((r) => r.method === 'POST' && r.path === '/v1/videos');
+	if (creates.length !== 1) return [`the TikHub server saw ${creates.length} POST /v1/videos, expected 1`];
+	const [create] = creates;
+	const later = requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/videos/'));
+	const problems = withKey([create, ...later], apiKey);
+	if (create.parseError) problems.push(`multipart body did not parse: ${create.parseError}`);
+	const { model, seconds, size } = create.fields;
+	if (model !== 'sora-2' || seconds !== '4' || size !== '1280x720') problems.push(`form fields were ${JSON.stringify(create.fields)}`);
+	const reference = create.files.find((file) => file.field === 'input_reference');
+	if (!reference) problems.push(`no file part "input_reference" (parts: ${create.fieldNames.join(', ')})`);
+	else if (!reference.bytes.subarray(0, 8).equals(PNG_MAGIC)) problems.push('the input_reference file is not the PNG that was read');
+	if (!later.some((r) => !r.path.endsWith('/content'))) problems.push('the video was never checked');
+	if (!later.some((r) => r.path.endsWith('/content'))) problems.push('the video content was never downloaded');
+	return problems;
+}

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import * as json from './json';
+import { imageBytesProblem, imageFormatProblem } from './limits';
 import { AnswerError, OddAnswerError, type Phase, type TaskKind, type VideoProvider } from './types';
 
 /**
@@ -32,11 +33,12 @@ const STATUSES: Record<string, { status: string; phase: Phase }> = {
 
 const ASPECT_RATIOS = ['16:9', '9:16', '1:1'];
 const MAX_PROMPT_CHARACTERS = 2500;
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_IMAGE_MEGABYTES = 10;
 const MIN_IMAGE_SIDE = 300;
 
 export const kling: VideoProvider = {
 	label: 'Kling',
+	options: ['duration', 'aspectRatio', 'mode', 'sound', 'negativePrompt'],
 
 	checkRequest(request) {
 		const characters = [...request.prompt].length;
@@ -67,15 +69,8 @@ export const kling: VideoProvider = {
 	},
 
 	checkImage(image) {
-		if (!['png', 'jpeg'].includes(image.info.kind)) {
-			return {
-				message: `The image ${image.label} is ${image.info.mimeType}; Kling takes JPEG or PNG`,
-				description: 'Convert it first, e.g. with the Edit Image node.',
-			};
-		}
-		if (image.byteLength > MAX_IMAGE_BYTES) {
-			return { message: `The image ${image.label} is ${(image.byteLength / 1048576).toFixed(1)} MB; Kling takes at most 10 MB` };
-		}
+		const problem = imageFormatProblem(image, 'Kling', ['jpeg', 'png']) ?? imageBytesProblem(image, 'Kling', MAX_IMAGE_MEGABYTES);
+		if (problem) return problem;
 		const { width, height } = image.info;
 		if (width !== undefined && height !== undefined && Math.min(width, height) < MIN_IMAGE_SIDE) {
 			return {

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import * as json from './json';
+import { imageBytesProblem } from './limits';
 import { AnswerError, OddAnswerError, type Phase, type VideoProvider } from './types';
 
 /**
@@ -30,10 +31,11 @@ const STATUSES: Record<string, Phase> = {
 };
 
 /** Ark takes inline images up to 30 MB. */
-const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
+const MAX_IMAGE_MEGABYTES = 30;
 
 export const seedance: VideoProvider = {
 	label: 'Seedance',
+	options: ['duration', 'aspectRatio', 'resolution', 'watermark', 'generateAudio', 'seed', 'cameraFixed'],
 
 	checkRequest(request) {
 		if (request.imageSource === 'none' && request.prompt.trim() === '') {
@@ -59,12 +61,7 @@ export const seedance: VideoProvider = {
 	},
 
 	checkImage(image) {
-		if (image.byteLength > MAX_IMAGE_BYTES) {
-			return {
-				message: `The image ${image.label} is ${(image.byteLength / 1048576).toFixed(1)} MB; Seedance takes at most 30 MB`,
-			};
-		}
-		return undefined;
+		return imageBytesProblem(image, 'Seedance', MAX_IMAGE_MEGABYTES);
 	},
 
 	taskKind: () => 'text2video',

@@ -1,15 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { MultipartBody } from '../../shared/http/multipart';
 import type { Problem } from '../../shared/items/problems';
+import type { UploadFile } from '../../shared/media/binary-file';
 import type { ImageInfo } from '../../shared/media/image-info';
 
 /**
  * What the node asks of a video provider behind TikHub: how to create a task from the node's
- * fields, where to poll it, and how to read a task's answer. Seedance and Kling each implement
- * it in their own file; nothing else in the node knows a provider's field names.
+ * fields, where to poll it, and how to read a task's answer. Seedance, Kling, Veo and Sora each
+ * implement it in their own file; nothing else in the node knows a provider's paths or field names.
  */
 
-export type ProviderName = 'seedance' | 'kling';
+export type ProviderName = 'seedance' | 'kling' | 'veo' | 'sora';
 
 /** Kling keeps text-to-video and image-to-video tasks under separate paths. */
 export type TaskKind = 'text2video' | 'image2video';
@@ -35,12 +37,30 @@ export interface VideoRequest {
 	mode?: string;
 	/** Kling: `sound` ("on" / "off"). */
 	sound?: boolean;
-	/** Kling: `negative_prompt`. */
+	/** Kling: `negative_prompt`; Veo: `parameters.negativePrompt`. */
 	negativePrompt?: string;
+	/** Sora: `size` (`1280x720`, …). */
+	size?: string;
 }
+
+/** The option fields of a request (what `VideoProvider.options` lists). */
+export type VideoOption = Exclude<keyof VideoRequest, 'model' | 'prompt' | 'imageSource'>;
 
 /** The first-frame image as sent: a URL the provider fetches, or the bytes inline. */
 export type FirstFrame = { url: string } | { base64: string; mimeType: string };
+
+/** The first-frame image as a file for a multipart form (Sora's `input_reference`), with its size. */
+export interface FrameFile extends UploadFile {
+	width?: number;
+	height?: number;
+}
+
+/** One TikHub call: a status check is a GET for most providers, a POST with a body for Veo. */
+export interface ProviderCall {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: IDataObject | MultipartBody;
+}
 
 /** An input image's facts the providers' limits are about. */
 export interface ImageFacts {
@@ -60,6 +80,13 @@ export interface TaskState {
 	/** The status as the provider said it (Kling: submitted, processing, succeed, failed). */
 	providerStatus?: string;
 	videoUrl?: string;
+	/**
+	 * Where the video is when it is not at a URL of its own: a path on TikHub's host, fetched
+	 * with the key (Sora's `/v1/videos/{id}/content`).
+	 */
+	videoPath?: string;
+	/** The video itself as base64, when the answer carries it inline (Veo). Read once, then dropped. */
+	videoBase64?: string;
 	/** Why the task failed, in the provider's words. */
 	reason?: string;
 	/** What the provider reports about the video: model, duration, aspectRatio, resolution … */
@@ -82,19 +109,33 @@ export class OddAnswerError extends AnswerError {
 }
 
 export interface VideoProvider {
-	/** As users know it: "Seedance", "Kling". */
+	/** As users know it: "Seedance", "Kling", "Veo", "Sora". */
 	label: string;
+	/** The options it takes; any other option that is set is refused before anything is sent. */
+	options: VideoOption[];
+	/**
+	 * How it takes a first frame. `download`: an image given by URL is downloaded by the node
+	 * (without the key) and checked like a binary one, since the provider takes only the bytes.
+	 * `file`: the bytes go as a multipart file, not base64.
+	 */
+	frame?: { fromUrl?: 'pass' | 'download'; as?: 'base64' | 'file' };
 	/** What the provider would reject in the fields, checked before anything is sent. */
 	checkRequest(request: VideoRequest): Problem | undefined;
-	/** What the provider would reject in the first-frame image (type, size). */
-	checkImage(image: ImageFacts): Problem | undefined;
+	/** What the provider would reject in the first-frame image (type, size; Sora: its size against `size`). */
+	checkImage(image: ImageFacts, request: VideoRequest): Problem | undefined;
 	taskKind(request: VideoRequest): TaskKind;
-	createPath(kind: TaskKind): string;
-	createBody(request: VideoRequest, frame?: FirstFrame): IDataObject;
+	createPath(kind: TaskKind, request: VideoRequest): string;
+	/** The create call's body; `file` is given instead of `frame` when `frame.as` is `file`. */
+	createBody(request: VideoRequest, frame?: FirstFrame, file?: FrameFile): IDataObject | MultipartBody;
 	/** The create call's answer as the new task. Throws AnswerError when it holds none. */
 	parseCreated(body: unknown): TaskState;
-	/** Paths a task may be polled at, in the order to try them (kind unknown: every kind's). */
+	/** Paths a task may be polled at with GET, in the order to try them (kind unknown: every kind's). */
 	pollPaths(taskId: string, kind?: TaskKind): string[];
+	/**
+	 * Status checks that are not a plain GET (Veo: a POST with the operation name); replaces
+	 * pollPaths. `model` is the request's, for a task id that does not name it.
+	 */
+	pollCalls?(taskId: string, model?: string): ProviderCall[];
 	/**
 	 * A poll's answer. Throws AnswerError when the body says the call failed (a provider error
 	 * code), OddAnswerError when it holds no task (no status, no data, another shape).
