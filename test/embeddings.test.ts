@@ -100,6 +100,12 @@ describe('TikHub Embeddings: requests', () => {
 		expectOwnVectors(await embed({ dimensions: 8 }), texts(3), 8);
 	});
 
+	test('data[] without any index is taken in order: each item gets its own vector', async () => {
+		const data = [0, 1, 2].map((index) => ({ object: 'embedding', embedding: embeddingVector(`text ${index}`, 8) }));
+		server.fail({ kind: 'status', status: 200, body: { object: 'list', data, model: 'text-embedding-3-small' } });
+		expectOwnVectors(await embed({ dimensions: 8 }), texts(3), 8);
+	});
+
 	test('an empty text is refused on its item before any request', async () => {
 		const items: FixtureItem[] = [{ json: { text: 'a' } }, { json: { text: '  ' } }, { json: {} }];
 		const stopped = await embed({}, { items });
@@ -165,6 +171,11 @@ describe('TikHub Embeddings: failures', () => {
 			/an entry has the index 5, expected 0 to 2/,
 		],
 		['an index twice', { data: [0, 1, 1].map((index) => ({ index, embedding: [1] })) }, /the index 1 comes twice/],
+		[
+			'some entries with an index and some without',
+			{ data: [{ index: 0, embedding: [1] }, { embedding: [1] }, { index: 2, embedding: [1] }] },
+			/2 of 3 entries have an "index", the others none/,
+		],
 		['no numbers', { data: [0, 1, 2].map((index) => ({ index, embedding: 'abc' })) }, /has no list of numbers/],
 	] as const) {
 		test(`an answer in the wrong shape (${what}) fails the batch clearly`, async () => {

@@ -99,7 +99,10 @@ async function sendBatch(
 	]);
 }
 
-/** `data[]` in the batch's order, by each entry's `index`; an answer that does not match fails the batch. */
+/**
+ * `data[]` in the batch's order, by each entry's `index`; when no entry has an index, by position (the count is
+ * checked first). An answer that does not match (some entries indexed and some not, an index twice) fails the batch.
+ */
 function vectorsByIndex(
 	ctx: IExecuteFunctions,
 	batch: Array<BatchItem<PreparedText>>,
@@ -118,9 +121,17 @@ function vectorsByIndex(
 	if (response.data.length !== batch.length) {
 		throw fail(`${response.data.length} embedding(s) for ${batch.length} text(s)`);
 	}
+	const entries = (response.data as unknown[]).map(
+		(entry) => (entry ?? {}) as { index?: unknown; embedding?: unknown },
+	);
+	const indexed = entries.filter(({ index }) => index !== undefined && index !== null).length;
+	if (indexed > 0 && indexed < entries.length) {
+		throw fail(`${indexed} of ${entries.length} entries have an "index", the others none`);
+	}
 	const vectors: number[][] = new Array<number[]>(batch.length);
-	for (const entry of response.data as unknown[]) {
-		const { index, embedding } = (entry ?? {}) as { index?: unknown; embedding?: unknown };
+	for (const [position, entry] of entries.entries()) {
+		const index = indexed === 0 ? position : entry.index;
+		const { embedding } = entry;
 		if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= batch.length) {
 			throw fail(`an entry has the index ${JSON.stringify(index)}, expected 0 to ${batch.length - 1}`);
 		}
