@@ -285,6 +285,22 @@ describe('7. Checks from the pixels where they are cheap', () => {
 		assert.equal(server.requests.length, 1);
 	});
 
+	test('a whole PNG larger than the 256 KB head (IDAT and IEND past it) is sent, with its mask, in every binary mode', async () => {
+		// Noise does not deflate: both files are ~640 KB, so their chunk walk runs past the head.
+		let seed = 7;
+		const noise = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+		const image = rgbaPng(400, 400, () => [noise(), noise(), noise(), 255]);
+		const mask = rgbaPng(400, 400, (x, y) => (x === 399 && y === 399 ? [0, 0, 0, 0] : [noise(), noise(), noise(), 255]));
+		assert.ok(image.length > 300 * 1024 && mask.length > 300 * 1024, `${image.length} and ${mask.length} bytes`);
+		for (const binaryMode of ['default', 'filesystem'] as const) {
+			const items = [imageItem({ data: { bytes: image, fileName: 'big.png', mimeType: 'image/png' }, mask: { bytes: mask, fileName: 'mask.png', mimeType: 'image/png' } })];
+			const run = await runEdit(server, { parameters: maskEdit, items, binaryMode });
+			assert.equal(run.error, undefined, `${binaryMode}: ${run.error?.message}`);
+		}
+		assert.equal(server.requests.length, 2);
+		assert.ok(server.requests[1].files.find((file) => file.field === 'image')?.bytes.equals(image));
+	});
+
 	test('a truncated PNG (cut inside or before IDAT) is refused locally, from a binary field and from a URL', async () => {
 		const whole = png(64, 64);
 		const cutInside = whole.subarray(0, whole.length - 20);

@@ -17,14 +17,14 @@ export interface TikHubCredentials {
 	apiKey: string;
 }
 
+/** Any node context that can read the credential: an item's execution, a model list, a sub-node. */
+export type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | ISupplyDataFunctions;
+
 /**
  * The credential's base URL and key, trimmed as n8n's `authenticate` block trims the key.
  * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
  * before anything is sent.
  */
-/** Any node context that can read the credential: an item's execution, a model list, a sub-node. */
-export type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | ISupplyDataFunctions;
-
 export async function readCredentials(ctx: CredentialContext, itemIndex: number): Promise<TikHubCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		TIKHUB_CREDENTIAL,

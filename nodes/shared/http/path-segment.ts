@@ -23,8 +23,3 @@ export function checkPathSegment(value: string, field: string): Problem | undefi
 	}
 	return undefined;
 }
-
-/** The value encoded as one path segment (check it with checkPathSegment first). */
-export function pathSegment(value: string): string {
-	return encodeURIComponent(value);
-}

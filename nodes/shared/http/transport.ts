@@ -59,7 +59,11 @@ export interface RequestPolicy {
 /** What one try is given: its timeout (Timeout, or less near the deadline) and a signal that ends it. */
 export interface Attempt {
 	timeoutMs: number;
-	/** Aborts at the timeout or when the execution is cancelled. */
+	/**
+	 * Aborts at the timeout or when the execution is cancelled. n8n's authenticated helper keeps
+	 * only the execution's cancel signal, so a try on TikHub's own host is given up at the timeout
+	 * rather than stopped: callTikHub then closes its upload stream, which ends the request.
+	 */
 	signal?: AbortSignal;
 }
 
@@ -69,9 +73,9 @@ export interface TikHubCall {
 	path: string;
 	/**
 	 * JSON, or a streamed multipart form (multipart.ts): opened afresh for every try, sent with
-	 * its exact Content-Length. (Node's FormData still works, but holds every file in memory.)
+	 * its exact Content-Length.
 	 */
-	body?: MultipartBody | FormData | IDataObject;
+	body?: MultipartBody | IDataObject;
 	/** Extra headers, e.g. a provider's version header. */
 	headers?: Record<string, string>;
 	/**
@@ -99,6 +103,11 @@ export async function callTikHub<T>(
 	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async (attempt) => {
 		// A multipart body is opened for each try: its files are read again from the binary store.
 		const form = isMultipartBody(body) ? await body.open() : undefined;
+		// A try given up (Timeout, Max Wait) may still be sending: closing its file ends the upload.
+		const closeForm = () => {
+			if (form && !Buffer.isBuffer(form)) form.destroy();
+		};
+		attempt.signal?.addEventListener('abort', closeForm, { once: true });
 		try {
 			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
 				method: call.method,
@@ -120,7 +129,8 @@ export async function callTikHub<T>(
 			})) as IN8nHttpFullResponse;
 		} finally {
 			// A failed try may leave the body half read: close the file it was reading.
-			if (form && !Buffer.isBuffer(form)) form.destroy();
+			attempt.signal?.removeEventListener('abort', closeForm);
+			closeForm();
 		}
 	});
 	if (call.responseType === 'text') return bodyText(response.body) as T;
@@ -274,6 +284,11 @@ function parseJsonBody<T>(
 	throw new NodeApiError(ctx.getNode(), { message } as JsonObject, {
 		itemIndex,
 		message,
-		description: clip(redact(`The body began with: ${text.slice(0, 200)}`, secrets)),
+		// Masked before it is cut, so that a key echoed across the cut is masked whole.
+		description: clip(`The body began with: ${redact(text.slice(0, 200 + longest(secrets)), secrets).slice(0, 200)}`),
 	});
+}
+
+function longest(texts: readonly string[]): number {
+	return texts.reduce((most, text) => Math.max(most, text.length), 0);
 }

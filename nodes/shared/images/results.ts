@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { clip, extractApiMessage } from '../http/error-messages';
 import type { ImageFields, ImageOutput } from './fields';
 import { base64ByteLength, binaryFromBase64, decodeBase64Head } from '../media/base64-binary';
+import { HEAD_BYTES } from '../media/binary-file';
 import { readImageInfo, type ImageInfo } from '../media/image-info';
 import { isDataUrl } from '../media/url-list';
 import { settle } from '../items/settle';
@@ -44,9 +45,6 @@ interface ResultImage {
 	info: ImageInfo;
 	fileSize: number;
 }
-
-/** Enough of an image's start for its type and size (as for input images). */
-const HEAD_BYTES = 256 * 1024;
 
 interface MissingImage {
 	index: number;
@@ -90,10 +88,10 @@ export async function buildImageItems(
 		});
 		if (entry) delete entry.b64_json; // frees the base64 text while the next image is decoded
 		if ('error' in stored) {
-			// The call is paid for: the other images still come out, and this one is listed as missing.
-			if (!(stored.error instanceof NodeApiError)) throw stored.error;
+			// The call is paid for: the other images still come out (also when storing this one
+			// failed), and this one is listed as missing; with none at all, its error is the item's.
 			firstFailure ??= stored.error;
-			missing.push({ index, reason: stored.error.message });
+			missing.push({ index, reason: stored.error instanceof Error ? stored.error.message : String(stored.error) });
 			continue;
 		}
 		images.push({

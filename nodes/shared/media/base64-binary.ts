@@ -70,6 +70,6 @@ function base64Payload(text: string): string {
 }
 
 function afterDataPrefix(text: string): string {
-	const comma = text.startsWith('data:') ? text.indexOf(',') : -1;
+	const comma = /^data:/i.test(text) ? text.indexOf(',') : -1;
 	return comma >= 0 ? text.slice(comma + 1) : text;
 }

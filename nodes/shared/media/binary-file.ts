@@ -74,10 +74,13 @@ export async function readHead(
 		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
 	}
 	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
-	// the whole file here; without one, read through to count. The upload checks it again: a
-	// file of another length fails its item rather than going out with a wrong Content-Length.
+	// the whole file here; without one, read through to count. A listener (`onChunk`: a PNG's chunk
+	// walk must reach IEND) also reads it all, one part at a time, keeping only the head. The upload
+	// checks the size again: a file of another length fails its item rather than going out with a
+	// wrong Content-Length.
 	const known = await storedSize(ctx, metadata.id);
-	const stream = await openBinaryStream(ctx, metadata.id, known === undefined ? PART_BYTES : HEAD_BYTES);
+	const readAll = known === undefined || onChunk !== undefined;
+	const stream = await openBinaryStream(ctx, metadata.id, readAll ? PART_BYTES : HEAD_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let byteLength = 0;
@@ -89,10 +92,10 @@ export async function readHead(
 		}
 		onChunk?.(chunk);
 		byteLength += chunk.length;
-		if (known !== undefined && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
+		if (!readAll && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
 	}
-	// A file shorter than the head was read whole: its count is exact.
-	return { head: Buffer.concat(head), byteLength: known === undefined || headLength < HEAD_BYTES ? byteLength : known };
+	// Read whole (or shorter than the head): the count is exact.
+	return { head: Buffer.concat(head), byteLength: readAll || headLength < HEAD_BYTES ? byteLength : (known as number) };
 }
 
 async function storedSize(ctx: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {

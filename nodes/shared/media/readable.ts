@@ -50,8 +50,3 @@ export async function openBinaryStream(
 export function readableFrom(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Readable | undefined {
 	return readableClass?.from(source, { objectMode: false, highWaterMark: HIGH_WATER_MARK });
 }
-
-/** Whether readableFrom can make streams yet. */
-export function canStream(): boolean {
-	return readableClass !== undefined;
-}
