@@ -54,6 +54,13 @@ describe('Veo generate', () => {
 		assert.equal(server.fileRequests, 0, 'nothing downloaded: the video came in the answer');
 	});
 
+	test('an inline video has no URL: videoUrl is still in the output, as null', async () => {
+		const { json } = await oneVideo(await generate());
+		assert.ok('videoUrl' in json, 'the interface promises the key on a finished task');
+		assert.equal(json.videoUrl, null);
+		assert.equal(server.fileRequests, 0);
+	});
+
 	test('fields left unset are not sent: parameters stays empty', async () => {
 		await oneVideo(await generate({ model: 'veo-3.0-fast-generate-001', prompt: 'A dog' }));
 		assert.deepEqual(creates()[0].body, { instances: [{ prompt: 'A dog' }], parameters: {} });

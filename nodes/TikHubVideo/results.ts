@@ -33,7 +33,8 @@ export function taskJson(task: TaskState, context: TaskContext): IDataObject {
 		provider: context.providerName,
 		...(context.taskType ? { taskType: context.taskType } : {}),
 		model: details.model ?? (request?.model || null),
-		...(videoUrl ? { videoUrl } : {}),
+		// The interface promises `videoUrl` on a finished task: null when there is none (Veo's inline video).
+		...(videoUrl ? { videoUrl } : task.phase === 'pending' ? {} : { videoUrl: null }),
 		...defaults(details, {
 			duration: request?.duration,
 			aspectRatio: request?.aspectRatio,
