@@ -125,6 +125,25 @@ describe('Sora failures', () => {
 		assert.equal(contentCalls().length, 0);
 	});
 
+	for (const [word, status] of [
+		['cancelled', 'cancelled'],
+		['Canceled', 'cancelled'],
+		['EXPIRED', 'expired'],
+	] as const) {
+		test(`status "${word}" ends the task at once as ${status}, without waiting for Max Wait`, async () => {
+			const answer = { kind: 'status', status: 200, body: { object: 'video', model: 'sora-2', status: word, progress: 0 } } as const;
+			server.videos.script({ polls: Infinity, pollFaults: [answer] });
+			const run = await generate({ options: { pollInterval: 0.05, maxWait: 30 } }, { onError: 'continueErrorOutput' });
+			const taskId = [...server.videos.tasks.keys()][0];
+			const { error, details } = run.errorItems[0].json as { error: string; details: Record<string, unknown> };
+			assert.equal(error, `Sora task ${taskId} ended as "${status}": Sora says the task is ${word}, without a reason`);
+			assert.equal(details.status, status);
+			assert.equal(details.providerStatus, word === status ? undefined : word, 'OpenAI\'s word when it differs');
+			assert.equal(polls().length, 1, 'one status check, no waiting');
+			assert.equal(contentCalls().length, 0);
+		});
+	}
+
 	test('Max Wait: the error names the video id for Get Task', async () => {
 		server.videos.script({ polls: Infinity });
 		const run = await generate({ options: { pollInterval: 0.05, maxWait: 0.8 } });

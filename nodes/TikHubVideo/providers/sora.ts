@@ -35,6 +35,10 @@ const STATUSES: Record<string, { status: string; phase: Phase }> = {
 	in_progress: { status: 'running', phase: 'pending' },
 	completed: { status: 'succeeded', phase: 'succeeded' },
 	failed: { status: 'failed', phase: 'failed' },
+	// Ended without a video too: counting them as pending would wait out Max Wait for nothing.
+	cancelled: { status: 'cancelled', phase: 'failed' },
+	canceled: { status: 'cancelled', phase: 'failed' },
+	expired: { status: 'expired', phase: 'failed' },
 };
 
 const isPro = (model: string) => /^sora-2-pro\b/i.test(model);
@@ -150,19 +154,24 @@ function parseVideo(body: unknown, taskId: string): TaskState {
 	});
 	const task: TaskState = { taskId: id, phase, status, providerStatus, details };
 	if (phase === 'succeeded') task.videoPath = `${videoPath(id)}/content`;
-	if (phase === 'failed') task.reason = failureReason(json.isRecord(body.error) ? body.error : {});
+	if (phase === 'failed') task.reason = failureReason(json.isRecord(body.error) ? body.error : {}, providerStatus);
 	return task;
 }
 
-/** Right after creation OpenAI says "queued"; a status this node does not know yet counts as still going. */
+/**
+ * Right after creation OpenAI says "queued"; status words are matched in any case; a status this node does not
+ * know yet counts as still going.
+ */
 function statusOf(providerStatus: string | undefined): { status: string; phase: Phase } {
 	const word = providerStatus ?? 'queued';
-	return STATUSES[word.toLowerCase()] ?? { status: word, phase: 'pending' };
+	return json.statusIn(STATUSES, word) ?? { status: word, phase: 'pending' };
 }
 
-function failureReason(error: Record<string, unknown>): string {
+function failureReason(error: Record<string, unknown>, providerStatus: string | undefined): string {
 	const message = json.stringOf(error.message);
 	const code = json.stringOf(error.code);
 	if (message) return code && !message.includes(code) ? `${message} (${code})` : message;
-	return code ?? 'Sora gave no reason';
+	if (code) return code;
+	const status = statusOf(providerStatus).status;
+	return status === 'failed' ? 'Sora gave no reason' : `Sora says the task is ${providerStatus}, without a reason`;
 }
