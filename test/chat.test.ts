@@ -33,7 +33,7 @@ const allOptions = {
 const chat = (api: string, model: string, extra: Record<string, unknown> = {}) => ({ api, model: rl(model), prompt, ...extra });
 
 describe('TikHub Chat: the body of each API format', () => {
-	test('chatCompletions: every option under its OpenAI name; OpenAI models get max_completion_tokens', async () => {
+	test('chatCompletions: every option under its OpenAI name; Max Tokens as max_tokens, as TikHub documents', async () => {
 		const run = await runChat(server, { parameters: chat('chatCompletions', 'gpt-4o-mini', { options: allOptions }), items: oneItem });
 		assert.equal(run.error, undefined, run.error?.message);
 		const [request] = server.requests;
@@ -47,7 +47,7 @@ describe('TikHub Chat: the body of each API format', () => {
 			],
 			temperature: 0.4,
 			top_p: 0.9,
-			max_completion_tokens: 300,
+			max_tokens: 300,
 			user: 'user-7',
 		});
 	});
@@ -58,6 +58,29 @@ describe('TikHub Chat: the body of each API format', () => {
 		const run = await runChat(server, { parameters: chat('chatCompletions', 'gpt-5-mini', { options: { reasoningEffort: 'low', maxTokens: 500 } }), items: oneItem });
 		assert.equal(run.error, undefined, run.error?.message);
 		assert.deepEqual(server.requests[1].json, { model: 'gpt-5-mini', messages: [{ role: 'user', content: prompt }], max_completion_tokens: 500, reasoning_effort: 'low' });
+	});
+
+	test('chatCompletions: only reasoning models (o-series, gpt-5, with or without "openai/") get max_completion_tokens', async () => {
+		const cases: Array<[string, string]> = [
+			['gpt-4o-mini', 'max_tokens'],
+			['gpt-4.1', 'max_tokens'],
+			['openai/gpt-4o', 'max_tokens'],
+			['chatgpt-4o-latest', 'max_tokens'],
+			['o3-mini', 'max_completion_tokens'],
+			['O4-mini', 'max_completion_tokens'],
+			['openai/o1', 'max_completion_tokens'],
+			['gpt-5', 'max_completion_tokens'],
+			['openai/gpt-5-nano', 'max_completion_tokens'],
+		];
+		for (const [model, key] of cases) {
+			// A canned answer: the body is what this test is about, whatever the model.
+			server.fail({ kind: 'status', status: 200, body: { model, choices: [{ message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] } });
+			const run = await runChat(server, { parameters: chat('chatCompletions', model, { options: { maxTokens: 64 } }), items: oneItem });
+			assert.equal(run.error, undefined, `${model}: ${run.error?.message}`);
+			const body = server.requests.at(-1)?.json as Record<string, unknown>;
+			assert.equal(body[key], 64, model);
+			assert.deepEqual(Object.keys(body).filter((name) => /max_/.test(name)), [key], model);
+		}
 	});
 
 	test('responses: instructions, max_output_tokens, reasoning.effort, input as a string', async () => {
@@ -188,6 +211,15 @@ describe('TikHub Chat: the output', () => {
 			assert.ok(usage.inputTokens > 0 && usage.outputTokens > 0, api);
 			assert.equal(usage.totalTokens, usage.inputTokens + usage.outputTokens, api);
 		}
+	});
+
+	test('chatCompletions: a tool call answer without any content key is an empty text, not an error', async () => {
+		const message = { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] };
+		server.fail({ kind: 'status', status: 200, body: { model: 'gpt-4o-mini', choices: [{ index: 0, message, finish_reason: 'tool_calls' }] } });
+		const run = await runChat(server, { parameters: chat('chatCompletions', 'gpt-4o-mini'), items: oneItem });
+		assert.equal(run.error, undefined, run.error?.message);
+		assert.equal(run.items[0].json.text, '');
+		assert.equal(run.items[0].json.finishReason, 'tool_calls');
 	});
 
 	test('an answer cut at Max Tokens says so in finishReason', async () => {
@@ -327,6 +359,9 @@ describe('TikHub Chat: JSON answers', () => {
 		const [completions, responses, messages, gemini] = server.requests.map((r) => r.json as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
 		assert.deepEqual(completions.response_format, { type: 'json_schema', json_schema: { name: 'response', schema } });
 		assert.deepEqual(responses.text, { format: { type: 'json_schema', name: 'response', schema } });
+		// json_schema needs no word "json" in the messages: no hint added where the API has the switch.
+		assert.deepEqual(completions.messages, [{ role: 'user', content: prompt }]);
+		assert.equal(responses.instructions, undefined);
 		assert.match(messages.system, /JSON object only.*"caption"/s);
 		assert.equal(gemini.generationConfig.responseMimeType, 'application/json');
 		// Gemini's schema words only: additionalProperties dropped.

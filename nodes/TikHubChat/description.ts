@@ -109,7 +109,7 @@ export const chatProperties: INodeProperties[] = [
 		},
 		maxRetriesOption('Extra tries after a 429, a 5xx or a network error, with growing waits (and Retry-After)'),
 		{
-			// chatCompletions: max_completion_tokens (OpenAI models) / max_tokens (others); responses: max_output_tokens; messages: max_tokens; generateContent: generationConfig.maxOutputTokens
+			// chatCompletions: max_completion_tokens (reasoning models: o-series, gpt-5) / max_tokens (others); responses: max_output_tokens; messages: max_tokens; generateContent: generationConfig.maxOutputTokens
 			displayName: 'Max Tokens',
 			name: 'maxTokens',
 			type: 'number',

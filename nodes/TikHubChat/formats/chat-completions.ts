@@ -12,10 +12,10 @@ import { isRecord, num, str, withJsonHint, type ChatFields, type ChatFormat, typ
 const PATH = '/v1/chat/completions';
 
 /**
- * OpenAI's own models take `max_completion_tokens` (gpt-5 and o-series reject `max_tokens`);
- * other providers behind the same format (DeepSeek, Claude, Gemini) document `max_tokens`.
+ * TikHub documents `max_tokens` for this endpoint (shared/tikhub/text-endpoints.md), and every provider behind it
+ * takes it; only OpenAI's reasoning models (gpt-5, o-series) reject it for `max_completion_tokens`.
  */
-const isOpenAiModel = (model: string) => /^(gpt-|o\d|chatgpt-)/i.test(model);
+const isReasoningModel = (model: string) => /^(openai\/)?(o\d|gpt-5)/i.test(model);
 
 function userContent(prompt: string, images: ChatImage[]): string | IDataObject[] {
 	if (images.length === 0) return prompt;
@@ -43,7 +43,7 @@ export const chatCompletions: ChatFormat = {
 		};
 		if (fields.temperature !== undefined) body.temperature = fields.temperature;
 		if (fields.topP !== undefined) body.top_p = fields.topP;
-		if (fields.maxTokens !== undefined) body[isOpenAiModel(fields.model) ? 'max_completion_tokens' : 'max_tokens'] = fields.maxTokens;
+		if (fields.maxTokens !== undefined) body[isReasoningModel(fields.model) ? 'max_completion_tokens' : 'max_tokens'] = fields.maxTokens;
 		if (fields.responseFormat === 'jsonObject') body.response_format = { type: 'json_object' };
 		if (fields.responseFormat === 'jsonSchema' && fields.jsonSchema) {
 			const { name, schema, strict } = fields.jsonSchema;
@@ -61,8 +61,9 @@ export const chatCompletions: ChatFormat = {
 		let text = str(content);
 		// Some gateways answer with content parts even here.
 		if (Array.isArray(content)) text = content.map((part) => (isRecord(part) ? str(part.text) ?? '' : '')).join('');
-		// A reasoning model that ran out of tokens answers content null: that is an empty answer, not a wrong shape.
-		if (text === undefined && message && content === null) text = '';
+		// A reasoning model that ran out of tokens answers content null, a tool call may have no content at all:
+		// with a message, that is an empty answer, not a wrong shape.
+		if (text === undefined && message && (content === null || content === undefined)) text = '';
 		const usage = isRecord(body.usage) ? body.usage : {};
 		return {
 			text,

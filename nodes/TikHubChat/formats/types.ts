@@ -64,9 +64,14 @@ export function schemaInstruction(schema: IDataObject): string {
 	return `${JSON_INSTRUCTION} It must match this JSON schema: ${JSON.stringify(schema)}`;
 }
 
-/** The system text with the JSON instruction added when JSON is asked for and the text does not say "JSON" yet. */
+/**
+ * The system text with the JSON instruction added when JSON is asked for. `always` (formats without a JSON switch):
+ * for both JSON formats, quoting the schema. Otherwise only for `json_object`, which needs the word "JSON" in the
+ * messages, and only when they do not say it yet; `json_schema` needs no hint.
+ */
 export function withJsonHint(system: string | undefined, prompt: string, fields: ChatFields, always: boolean): string | undefined {
 	if (fields.responseFormat === 'text') return system;
+	if (!always && fields.responseFormat !== 'jsonObject') return system;
 	const hint = fields.responseFormat === 'jsonSchema' && always && fields.jsonSchema ? schemaInstruction(fields.jsonSchema.schema) : JSON_INSTRUCTION;
 	if (!always && /json/i.test(`${system ?? ''}\n${prompt}`)) return system;
 	return system ? `${system}\n\n${hint}` : hint;
