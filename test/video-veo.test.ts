@@ -196,6 +196,28 @@ describe('Veo create and get', () => {
 		);
 	});
 
+	for (const name of ['operations/abc123', 'abc123']) {
+		test(`create answering the operation name "${name}" (no models/<m>/ prefix): the billed task is taken and returned`, async () => {
+			server.videos.script({ createFault: { kind: 'status', status: 200, body: { name } } });
+			const created = await runVideo(server, { parameters: { provider: 'veo', operation: 'create', model: MODEL, prompt: 'A boat' } });
+			assert.equal(created.error, undefined, created.error?.message);
+			assert.deepEqual(created.items[0].json, { taskId: name, status: 'queued', provider: 'veo', model: MODEL });
+		});
+
+		test(`generate with the operation name "${name}": polled under the request's model, not refused after billing`, async () => {
+			server.videos.script({ createFault: { kind: 'status', status: 200, body: { name } } });
+			const run = await generate({}, { onError: 'continueRegularOutput' });
+			assert.deepEqual(
+				polls().map((poll) => [poll.path, poll.body]).slice(0, 1),
+				[[`/v1beta/models/${MODEL}:fetchPredictOperation`, { operationName: name }]],
+			);
+			// The stand-in made no such task (the create was a canned answer): its 404 is the end, naming the task.
+			const [item] = run.items;
+			assert.doesNotMatch(String(item.json.error), /cannot be checked/);
+			assert.equal(item.json.taskId, name);
+		});
+	}
+
 	test('get with a task id that is no operation name fails before any request', async () => {
 		const run = await runVideo(server, { parameters: { provider: 'veo', operation: 'get', taskId: 'abc123' } });
 		assert.equal(run.error?.message, '"abc123" is not a Veo operation name');

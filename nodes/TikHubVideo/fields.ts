@@ -9,7 +9,7 @@ import type { RequestPolicy } from '../shared/http/transport';
 import { kling } from './providers/kling';
 import { seedance } from './providers/seedance';
 import { sora } from './providers/sora';
-import type { ProviderName, TaskKind, VideoOption, VideoProvider, VideoRequest } from './providers/types';
+import type { ProviderName, TaskIdSource, TaskKind, VideoOption, VideoProvider, VideoRequest } from './providers/types';
 import { veo } from './providers/veo';
 
 /**
@@ -176,6 +176,6 @@ function refusedOption({ provider, request }: VideoParameters): Problem | undefi
  * put into a URL path), else the check of a URL path segment (no `/`, `?`, `#`, whitespace,
  * `.` or `..`), so an id can never move a request to another path.
  */
-export function checkTaskId(provider: VideoProvider, taskId: string): Problem | undefined {
-	return provider.checkTaskId ? provider.checkTaskId(taskId) : checkPathSegment(taskId, 'Task ID');
+export function checkTaskId(provider: VideoProvider, taskId: string, when: TaskIdSource = 'get'): Problem | undefined {
+	return provider.checkTaskId ? provider.checkTaskId(taskId, when) : checkPathSegment(taskId, 'Task ID');
 }

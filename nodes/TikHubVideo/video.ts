@@ -61,7 +61,7 @@ export async function prepareVideo(ctx: IExecuteFunctions, itemIndex: number): P
 		// From here on the task exists (and is billed): every failure names it (guarded).
 		known.task = created;
 		known.taskType = context.taskType;
-		const badId = checkTaskId(provider, created.taskId);
+		const badId = checkTaskId(provider, created.taskId, 'created');
 		if (badId) throw new AnswerError(`${provider.label} answered with a task id that cannot be checked: ${badId.message}`);
 		if (parameters.operation === 'create') return [statusItem(itemIndex, created, context)];
 

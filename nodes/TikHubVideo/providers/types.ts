@@ -69,6 +69,9 @@ export interface ImageFacts {
 	byteLength: number;
 }
 
+/** Where a Task ID comes from: Get Task's field, or a create's answer. */
+export type TaskIdSource = 'get' | 'created';
+
 /** Where a task stands: still going, or ended one way or the other. */
 export type Phase = 'pending' | 'succeeded' | 'failed';
 
@@ -146,6 +149,8 @@ export interface VideoProvider {
 	 * it out when the id goes into a URL path: then the node's default applies
 	 * (shared/http/path-segment.ts: no `/`, `?`, `#`, whitespace, `.` or `..`). A provider that
 	 * sends the id elsewhere (Veo: an operation name with slashes in a JSON body) sets its own.
+	 * `when`: `get` for Get Task's field, `created` for the id a create just answered (the task
+	 * exists and is billed, so only what cannot be sent at all is refused).
 	 */
-	checkTaskId?(taskId: string): Problem | undefined;
+	checkTaskId?(taskId: string, when: TaskIdSource): Problem | undefined;
 }

@@ -47,7 +47,12 @@ export const veo: VideoProvider = {
 	frame: { fromUrl: 'download', as: 'base64' },
 	options: ['duration', 'aspectRatio', 'resolution', 'negativePrompt', 'generateAudio'],
 
-	checkTaskId(taskId) {
+	checkTaskId(taskId, when) {
+		// After create the task exists and is billed: any name that can be sent is taken (operations/abc, a bare
+		// id); the polls fall back to the request's model. Get Task reads the model from the name: the full shape.
+		if (when === 'created') {
+			return taskId === '' || /\s/.test(taskId) ? { message: `"${taskId.slice(0, 120)}" is not a Veo operation name` } : undefined;
+		}
 		if (/\s/.test(taskId) || !OPERATION_NAME.test(taskId)) {
 			return {
 				message: `"${taskId.slice(0, 120)}" is not a Veo operation name`,
