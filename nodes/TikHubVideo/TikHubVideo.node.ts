@@ -22,7 +22,7 @@ export class TikHubVideo implements INodeType {
 		usableAsTool: {
 			replacements: {
 				description:
-					'Makes a short video with an AI video model (Seedance, Kling, Veo or Sora via TikHub) from a text prompt, optionally starting from an image given by URL. Waits until the video is ready (usually 1 to 5 minutes). Returns JSON with videoUrl (a link to the MP4, valid for about a day), taskId and status; if it is not ready in time, the taskId can be checked again later.',
+					'Makes a short video with an AI video model (Seedance, Kling, Veo or Sora via TikHub) from a text prompt, optionally starting from an image given by URL. Waits until the video is ready (usually 1 to 5 minutes). The MP4 comes back as a binary file, with JSON taskId, status and videoUrl. Use the binary file: videoUrl may be null, may need the TikHub API key (Sora) and expires (within an hour for Sora). If the video is not ready in time, check the taskId again later.',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
