@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, test } from '@jest/globals';
 
-import { readBinary } from '../harness/engine';
+import { logLines, readBinary } from '../harness/engine';
 import { AUDIO_HEADS, audioFile, audioItem, png, wav } from '../harness/fixtures';
 import { AUDIO_NODE, runAudio, type NodeRun } from '../harness/workflows';
 import type { TikHubServer } from '../harness/server';
@@ -171,12 +171,17 @@ describe('TikHub Audio: the audio is checked before anything is sent', () => {
 		assert.equal(server.requests.length, 0);
 	});
 
-	test('Timestamp Granularities with a format other than Verbose JSON are refused (nothing sent)', async () => {
-		for (const responseFormat of [undefined, 'json', 'srt']) {
-			const run = await transcribe({ ...(responseFormat ? { responseFormat } : {}), timestampGranularities: ['word'] });
-			assert.match(run.error?.message ?? '', /Timestamp Granularities need Response Format "Verbose JSON"/);
+	test('Timestamp Granularities with a format other than Verbose JSON are not sent, and the item goes through', async () => {
+		const formats = [undefined, 'json', 'text', 'srt'];
+		for (const responseFormat of formats) {
+			const run = await transcribe({ ...(responseFormat ? { responseFormat } : {}), timestampGranularities: ['segment', 'word'] });
+			assert.equal(run.error, undefined, `${responseFormat}: ${run.error?.message}`);
+			assert.equal(typeof run.items[0].json.text, 'string', responseFormat);
+			assert.equal(run.items[0].json.words, undefined, responseFormat);
 		}
-		assert.equal(server.requests.length, 0);
+		assert.equal(server.requests.length, formats.length);
+		for (const request of server.requests) assert.equal(request.fieldValues['timestamp_granularities[]'], undefined);
+		assert.ok(logLines.some((line) => /^debug Timestamp Granularities are sent only with Response Format "Verbose JSON"; not sent with "srt"/.test(line)));
 	});
 
 	test('a temperature above 1 is refused before sending', async () => {
@@ -205,10 +210,10 @@ describe('TikHub Audio: each response format', () => {
 		assert.equal(run.items[0].binary, undefined);
 	});
 
-	test('text: the plain-text body becomes json.text', async () => {
+	test('text: the plain-text body becomes json.text, without OpenAI\'s trailing newline', async () => {
 		const run = await transcribe({ responseFormat: 'text' });
 		assert.equal(run.error, undefined, run.error?.message);
-		assert.deepEqual(run.items[0].json, { text: 'Transcript of talk.wav.\n' });
+		assert.deepEqual(run.items[0].json, { text: 'Transcript of talk.wav.' });
 	});
 
 	for (const [responseFormat, extension, mimeType, start] of [
@@ -224,7 +229,10 @@ describe('TikHub Audio: each response format', () => {
 			assert.ok(binary);
 			assert.equal(binary.fileName, `talk.${extension}`);
 			assert.equal(binary.mimeType, mimeType);
-			assert.equal((await readBinary(binary)).toString('utf8'), item.json.text);
+			// The file is the answer byte for byte; json.text is the same without the trailing blank line.
+			const file = (await readBinary(binary)).toString('utf8');
+			assert.ok(file.endsWith('talk.wav.\n\n'), JSON.stringify(file));
+			assert.equal(item.json.text, file.trimEnd());
 			assert.deepEqual(Object.keys(item.binary ?? {}), ['subtitles']);
 		});
 	}

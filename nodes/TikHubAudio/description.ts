@@ -123,7 +123,7 @@ export const audioProperties: INodeProperties[] = [
 				],
 				default: [],
 				description:
-					'Which timestamps to get: per segment, per word, or both. Needs Response Format "Verbose JSON" (the node refuses it with any other format).',
+					'Which timestamps to get: per segment, per word, or both. Only with Response Format "Verbose JSON": with any other format it is not sent.',
 			},
 	]),
 ];

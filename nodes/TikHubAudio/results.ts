@@ -4,7 +4,10 @@ import { NodeApiError } from 'n8n-workflow';
 import type { AudioFile } from './audio-file';
 import type { ResponseFormat } from './request';
 
-/** A transcription answer -> the output item: `json.text` always, timings for verbose_json, a subtitle file for srt/vtt. */
+/**
+ * A transcription answer -> the output item: `json.text` always (for plain-text formats without the trailing
+ * newline), timings for verbose_json, a subtitle file for srt/vtt (the answer byte for byte).
+ */
 
 const SUBTITLES: Partial<Record<ResponseFormat, { extension: string; mimeType: string }>> = {
 	srt: { extension: 'srt', mimeType: 'application/x-subrip' },
@@ -39,7 +42,8 @@ export async function transcriptionItem(
 		if (typeof answer !== 'string' || (subtitles && text.trimStart().startsWith('{'))) {
 			throw wrongShape(subtitles ? `${format} subtitles (it sent JSON)` : 'plain text');
 		}
-		const item: INodeExecutionData = { json: { text }, pairedItem: { item: itemIndex } };
+		// OpenAI ends plain text and subtitles with a newline: not part of the text (the subtitle file keeps it).
+		const item: INodeExecutionData = { json: { text: text.trimEnd() }, pairedItem: { item: itemIndex } };
 		if (subtitles) {
 			const fileName = `${audio.fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'audio'}.${subtitles.extension}`;
 			const binary = await ctx.helpers.prepareBinaryData(Buffer.from(text, 'utf8'), fileName, subtitles.mimeType);

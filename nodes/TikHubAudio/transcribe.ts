@@ -27,6 +27,14 @@ export async function prepareTranscription(ctx: IExecuteFunctions, itemIndex: nu
 		timestampGranularities: granularities(options.timestampGranularities),
 	};
 	throwIfProblem(ctx, itemIndex, checkFields(fields));
+	// The timestamps only come with verbose_json: with any other format they are not sent (as the spec says).
+	if (fields.timestampGranularities && fields.responseFormat !== 'verbose_json') {
+		ctx.logger.debug(
+			`Timestamp Granularities are sent only with Response Format "Verbose JSON"; not sent with "${fields.responseFormat ?? 'json'}"`,
+			{ itemIndex },
+		);
+		fields.timestampGranularities = undefined;
+	}
 	const property = text(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')) ?? '';
 	throwIfProblem(ctx, itemIndex, property ? undefined : { message: 'Name the binary field with the audio in "Input Binary Field"' });
 	const audio = await inspectBinaryAudio(ctx, itemIndex, property, 'Input Binary Field');
@@ -68,11 +76,5 @@ function checkFields(fields: TranscriptionFields): Problem | undefined {
 	}
 	const unknown = fields.timestampGranularities?.filter((entry) => !(GRANULARITIES as readonly string[]).includes(entry));
 	if (unknown?.length) return { message: `"${unknown.join(', ')}" is not a timestamp granularity; use segment, word or both` };
-	if (fields.timestampGranularities && fields.responseFormat !== 'verbose_json') {
-		return {
-			message: 'Timestamp Granularities need Response Format "Verbose JSON"',
-			description: `The timestamps only come with Verbose JSON; the response format is "${fields.responseFormat ?? 'json'}". Set Response Format to Verbose JSON, or remove Timestamp Granularities.`,
-		};
-	}
 	return undefined;
 }
