@@ -34,11 +34,26 @@ export function parseSize(value: string | undefined): ImageSize | 'auto' | undef
 	return ok(size.width) && ok(size.height) ? size : undefined;
 }
 
+/**
+ * Encoded answer images by format, size, index and transparency. Encoding a 1024x1024 PNG costs
+ * the stand-in ~25 ms of CPU on its one event loop; uncached, concurrent requests would queue
+ * behind each other's encoding and the bench would charge that wait to the node under test.
+ */
+const madeImages = new Map<string, Buffer>();
+const MAX_MADE_IMAGES = 32;
+
 function makeImage(format: ImageFormat, size: ImageSize, index: number, transparent: boolean): Buffer {
 	if (format === 'jpeg') return TINY_JPEG;
 	if (format === 'webp') return TINY_WEBP;
-	// A different colour per result so tests can tell them apart.
-	return encodePng(size.width, size.height, [(40 + 60 * index) % 256, 120, 200, transparent ? 0 : 255]);
+	const key = `${size.width}x${size.height}:${index}:${transparent}`;
+	let bytes = madeImages.get(key);
+	if (!bytes) {
+		// A different colour per result so tests can tell them apart.
+		bytes = encodePng(size.width, size.height, [(40 + 60 * index) % 256, 120, 200, transparent ? 0 : 255]);
+		if (madeImages.size >= MAX_MADE_IMAGES) madeImages.delete(madeImages.keys().next().value as string);
+		madeImages.set(key, bytes);
+	}
+	return bytes;
 }
 
 export interface ImagesRequest {
