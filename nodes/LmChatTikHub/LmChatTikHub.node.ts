@@ -1,10 +1,8 @@
 import type { INodeType, INodeTypeDescription, ISupplyDataFunctions, SupplyData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { modelSearch } from '../shared/models/model-list';
+import { lazyModelSearch } from '../shared/models/lazy-search';
 import { chatModelProperties } from './description';
-import { chatModelConfig } from './model-config';
-import { loadAiNodeSdk } from './sdk';
 
 /**
  * TikHub's OpenAI-compatible chat API as the Chat Model of n8n's AI Agent and chains: the
@@ -29,11 +27,13 @@ export class LmChatTikHub implements INodeType {
 
 	methods = {
 		listSearch: {
-			searchChatModels: modelSearch('chat'),
+			searchChatModels: lazyModelSearch('chat'),
 		},
 	};
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
+		// Loaded when a workflow uses the model, not when n8n starts and reads every node's description.
+		const [{ chatModelConfig }, { loadAiNodeSdk }] = await Promise.all([import('./model-config'), import('./sdk')]);
 		const config = await chatModelConfig(this, itemIndex);
 		const { supplyModel } = await loadAiNodeSdk(this);
 		return supplyModel(this, config);

@@ -6,9 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runItems } from '../shared/items/item-loop';
-import { modelSearch } from '../shared/models/model-list';
-import { prepareChat } from './chat';
+import { lazyModelSearch } from '../shared/models/lazy-search';
 import { chatProperties } from './description';
 
 export class TikHubChat implements INodeType {
@@ -35,11 +33,13 @@ export class TikHubChat implements INodeType {
 
 	methods = {
 		listSearch: {
-			chatModelSearch: modelSearch('chat'),
+			chatModelSearch: lazyModelSearch('chat'),
 		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded at the first run, not when n8n starts and reads every node's description.
+		const [{ runItems }, { prepareChat }] = await Promise.all([import('../shared/items/item-loop'), import('./chat')]);
 		return await runItems(this, async (itemIndex) => await prepareChat(this, itemIndex));
 	}
 }

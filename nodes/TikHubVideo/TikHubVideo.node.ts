@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { videoProperties } from './description';
-import { DEFAULT_VIDEO_CONCURRENCY, MAX_VIDEO_CONCURRENCY } from './fields';
+import { DEFAULT_VIDEO_CONCURRENCY, MAX_VIDEO_CONCURRENCY } from './catalog';
 
 export class TikHubVideo implements INodeType {
 	description: INodeTypeDescription = {

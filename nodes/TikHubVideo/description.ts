@@ -5,15 +5,16 @@ import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_VIDEO_CONCURRENCY,
-	MAX_VIDEO_CONCURRENCY,
 	DEFAULT_VIDEO_TIMEOUT_SECONDS,
+	KLING_MODELS,
+	MAX_VIDEO_CONCURRENCY,
 	MAX_WAIT_LIMIT_SECONDS,
-} from './fields';
-import { KLING_MODELS } from './providers/kling';
-import { SEEDANCE_MODELS } from './providers/seedance';
-import { SORA_MODELS, SORA_SIZES } from './providers/sora';
+	SEEDANCE_MODELS,
+	SORA_MODELS,
+	SORA_SIZES,
+	VEO_MODELS,
+} from './catalog';
 import type { ProviderName } from './providers/types';
-import { VEO_MODELS } from './providers/veo';
 
 /**
  * The video node's fields. Comments name the API field each one fills: Seedance's in its JSON

@@ -11,6 +11,7 @@ import { seedance } from './providers/seedance';
 import { sora } from './providers/sora';
 import type { ProviderName, TaskIdSource, TaskKind, VideoOption, VideoProvider, VideoRequest } from './providers/types';
 import { veo } from './providers/veo';
+import { DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_MAX_WAIT_SECONDS, MAX_WAIT_LIMIT_SECONDS, DEFAULT_VIDEO_TIMEOUT_SECONDS } from './catalog';
 
 /**
  * Reading one item's parameters: which provider and operation, the video's fields, and how
@@ -33,21 +34,6 @@ const OPTION_NAMES: Record<VideoOption, string> = {
 	negativePrompt: 'Negative Prompt',
 	size: 'Size',
 };
-
-export const DEFAULT_POLL_INTERVAL_SECONDS = 10;
-export const DEFAULT_MAX_WAIT_SECONDS = 900;
-/** A day: results expire after that at Seedance, so waiting longer cannot help. */
-export const MAX_WAIT_LIMIT_SECONDS = 86_400;
-/** Waiting is idle time, so a batch of videos waits side by side. */
-export const DEFAULT_VIDEO_CONCURRENCY = 10;
-/**
- * Video tasks waited for at once, at most: a task in flight costs a status check every Poll
- * Interval, not an upload, so more fit than the image nodes' 32 (each finished video is held
- * whole while it is stored, so 100 finishing together hold 100 videos).
- */
-export const MAX_VIDEO_CONCURRENCY = 100;
-/** Per request: a create may carry an inline image of several MB. */
-export const DEFAULT_VIDEO_TIMEOUT_SECONDS = 120;
 
 export type Operation = 'generate' | 'create' | 'get';
 

@@ -13,14 +13,6 @@ import { AnswerError, OddAnswerError, type Phase, type TaskKind, type VideoProvi
 
 const VIDEOS_PATH = '/kling/v1/videos';
 
-export const KLING_MODELS = [
-	{ name: 'Kling V2.6', value: 'kling-v2-6' },
-	{ name: 'Kling V2.5 Turbo', value: 'kling-v2-5-turbo' },
-	{ name: 'Kling V2.1 Master', value: 'kling-v2-1-master' },
-	{ name: 'Kling V2 Master', value: 'kling-v2-master' },
-	{ name: 'Kling V1.6', value: 'kling-v1-6' },
-	{ name: 'Kling V1', value: 'kling-v1' },
-];
 
 /** Kling's statuses in the node's one vocabulary (Seedance's), and whether the task has ended. */
 const STATUSES: Record<string, { status: string; phase: Phase }> = {

@@ -13,12 +13,6 @@ import { AnswerError, OddAnswerError, type Phase, type VideoProvider } from './t
 
 const TASKS_PATH = '/seedance/v3/contents/generations/tasks';
 
-export const SEEDANCE_MODELS = [
-	{ name: 'Seedance 1.5 Pro', value: 'doubao-seedance-1-5-pro-251215' },
-	{ name: 'Seedance 1.0 Pro', value: 'doubao-seedance-1-0-pro-250528' },
-	{ name: 'Seedance 1.0 Pro Fast', value: 'doubao-seedance-1-0-pro-fast-251015' },
-	{ name: 'Seedance 2.0', value: 'doubao-seedance-2-0-260128' },
-];
 
 /** Ark's statuses: the one vocabulary the node shows, and whether the task has ended. */
 const STATUSES: Record<string, Phase> = {

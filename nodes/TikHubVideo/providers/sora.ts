@@ -2,6 +2,7 @@ import { filePart, multipartBody } from '../../shared/http/multipart';
 import * as json from './json';
 import { imageFormatProblem } from './limits';
 import { AnswerError, type Phase, type TaskState, type VideoProvider, type VideoRequest } from './types';
+import { SORA_SIZES } from '../catalog';
 
 /**
  * OpenAI Sora 2 through TikHub, which documents `POST /v1/videos` (stated, with a JSON example)
@@ -17,15 +18,9 @@ import { AnswerError, type Phase, type TaskState, type VideoProvider, type Video
 const VIDEOS_PATH = '/v1/videos';
 const videoPath = (id: string) => `${VIDEOS_PATH}/${encodeURIComponent(id)}`;
 
-export const SORA_MODELS = [
-	{ name: 'Sora 2', value: 'sora-2' },
-	{ name: 'Sora 2 Pro', value: 'sora-2-pro' },
-];
 
 /** OpenAI's `seconds`, sent as a string. */
 const SECONDS = [4, 8, 12];
-/** OpenAI's sizes; the last two only for sora-2-pro. */
-export const SORA_SIZES = ['1280x720', '720x1280', '1792x1024', '1024x1792'];
 const PRO_ONLY_SIZES = ['1792x1024', '1024x1792'];
 /** Aspect Ratio, for users who do not pick a Size: the sora-2 size of that shape. */
 const SIZE_OF_RATIO: Record<string, string> = { '16:9': '1280x720', '9:16': '720x1280' };

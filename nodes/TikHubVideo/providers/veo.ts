@@ -22,14 +22,6 @@ const statusPath = (model: string) => `/v1beta/models/${encodeURIComponent(model
 /** The model inside an operation name (Gemini API and Vertex AI spell it `…models/<model>/operations/<id>`). */
 const OPERATION_NAME = /(?:^|\/)models\/([^/\s?#]+)\/operations\/[^/\s?#]+$/;
 
-/** Model IDs are not stated by TikHub: Google's names, any other by expression. */
-export const VEO_MODELS = Object.entries({
-	'veo-3.1-generate-preview': 'Veo 3.1',
-	'veo-3.1-fast-generate-preview': 'Veo 3.1 Fast',
-	'veo-3.0-generate-001': 'Veo 3',
-	'veo-3.0-fast-generate-001': 'Veo 3 Fast',
-	'veo-2.0-generate-001': 'Veo 2',
-}).map(([value, name]) => ({ name, value }));
 
 /** What Veo makes and takes (Google's Veo documentation). */
 const LIMITS = {
