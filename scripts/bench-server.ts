@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { encodePng, startTikHubServer } from '../harness/server';
 
 void (async () => {
-	const server = await startTikHubServer();
+	const server = await startTikHubServer({ keepRequests: false });
 	server.latencyMs = Number(process.argv[2] ?? 0);
 	const answerFile = process.argv[3];
 	if (answerFile) {

@@ -414,6 +414,22 @@ describe('TikHub stand-in server', () => {
 		assert.equal(server.requests.length, 0);
 	});
 
+	it('a server started with keepRequests: false (the benchmark\'s) answers the same and records nothing', async () => {
+		const quiet = await startTikHubServer({ keepRequests: false });
+		try {
+			const res = await fetch(`${quiet.baseUrl}/v1/images/edits`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${quiet.apiKey}` },
+				body: form(basic()),
+			});
+			assert.equal(res.status, 200);
+			assert.equal(((await res.json()) as EditBody).data.length, 1);
+			assert.equal(quiet.requests.length, 0);
+		} finally {
+			await quiet.close();
+		}
+	});
+
 	it('closes promptly while a request is still waiting', async () => {
 		const other = await startTikHubServer({ apiKey: 'other-key' });
 		assert.equal(other.apiKey, 'other-key');
