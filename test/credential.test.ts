@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
+import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import { TikHubApi } from '../credentials/TikHubApi.credentials';
 import { testCredential } from '../harness/engine/credential-test';
+import { readCredentials } from '../nodes/shared/http/credentials';
 import { imageItem } from '../harness/fixtures';
 import { runEdit } from '../harness/workflows';
 import type { TikHubServer } from '../harness/server';
@@ -63,5 +65,39 @@ describe('TikHub API credential', () => {
 	test('the credential test fails with a wrong key', async () => {
 		const status = await testCredential(new TikHubApi(), { apiKey: 'wrong', baseUrl: server.baseUrl });
 		assert.equal(status, 401);
+	});
+});
+
+describe('reading the credential', () => {
+	const context = (answers: Array<Record<string, string>>) => {
+		let reads = 0;
+		const ctx = {
+			getCredentials: async () => answers[Math.min(reads++, answers.length - 1)],
+			getNode: () => ({ name: 'TikHub', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} }),
+		} as unknown as IExecuteFunctions;
+		return { ctx, reads: () => reads };
+	};
+
+	test('once per node run (n8n loads and decrypts it on every read), trimmed', async () => {
+		const { ctx, reads } = context([{ apiKey: ' sk-1 ', baseUrl: 'http://127.0.0.1:1/' }]);
+		const first = await readCredentials(ctx, 0);
+		const again = await Promise.all([readCredentials(ctx, 1), readCredentials(ctx, 2)]);
+		assert.deepEqual(first, { baseUrl: 'http://127.0.0.1:1', secrets: [' sk-1 ', 'sk-1'], apiKey: 'sk-1' });
+		assert.deepEqual(again, [first, first]);
+		assert.equal(reads(), 1);
+		// Another run (another context object) reads it afresh.
+		const other = context([{ apiKey: 'sk-2' }]);
+		assert.equal((await readCredentials(other.ctx, 0)).apiKey, 'sk-2');
+	});
+
+	test('a read that failed is not kept: the next item reads again, and reports its own index', async () => {
+		const { ctx, reads } = context([{ apiKey: '  ' }, { apiKey: 'sk-ok' }]);
+		await assert.rejects(readCredentials(ctx, 3), (error: NodeOperationError) => {
+			assert.match(error.message, /API key of the TikHub API credential is empty/);
+			assert.equal(error.context.itemIndex, 3);
+			return true;
+		});
+		assert.equal((await readCredentials(ctx, 4)).apiKey, 'sk-ok');
+		assert.equal(reads(), 2);
 	});
 });

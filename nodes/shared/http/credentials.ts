@@ -21,11 +21,31 @@ export interface TikHubCredentials {
 export type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | ISupplyDataFunctions;
 
 /**
- * The credential's base URL and key, trimmed as n8n's `authenticate` block trims the key.
+ * Read once per node run (per context object): n8n loads and decrypts a credential from its
+ * database on every getCredentials, and a batch calls TikHub once per item (a video node once
+ * per status check). n8n's authenticated request helper still reads the credential itself
+ * for every request, so the header sent is always the current one; this cache only serves
+ * the base URL and the key to mask. A read that failed is not kept: each item reports it.
+ */
+const readPerRun = new WeakMap<CredentialContext, Promise<TikHubCredentials>>();
+
+/**
+ * The credential's base URL and key, trimmed as the credential's `authenticate` trims the key.
  * An empty key or a base URL that is no http(s) URL fails here, naming the credential,
  * before anything is sent.
  */
 export async function readCredentials(ctx: CredentialContext, itemIndex: number): Promise<TikHubCredentials> {
+	const cached = readPerRun.get(ctx);
+	if (cached) return await cached;
+	const reading = readAndCheck(ctx, itemIndex);
+	readPerRun.set(ctx, reading);
+	reading.catch(() => {
+		if (readPerRun.get(ctx) === reading) readPerRun.delete(ctx);
+	});
+	return await reading;
+}
+
+async function readAndCheck(ctx: CredentialContext, itemIndex: number): Promise<TikHubCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		TIKHUB_CREDENTIAL,
 		itemIndex,
