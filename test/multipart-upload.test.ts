@@ -73,6 +73,29 @@ describe('the streamed multipart encoder', () => {
 		}
 	});
 
+	test('says when the request is on its way: a small body once read through, a large one at its first megabyte', async () => {
+		rememberReadable(Readable.from([]));
+		const file = (bytes: Buffer): FormPart => ({
+			name: 'image',
+			fileName: 'a.png',
+			contentType: 'image/png',
+			byteLength: bytes.length,
+			open: async () => Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]),
+		});
+		const readCountingSent = async (bytes: Buffer) => {
+			let sentAt: number | undefined;
+			let read = 0;
+			const stream = (await multipartBody([file(bytes)]).open(() => (sentAt ??= read))) as Readable;
+			for await (const chunk of stream) read += (chunk as Uint8Array).length;
+			return { sentAt, read };
+		};
+		const small = await readCountingSent(largeImage.subarray(0, 300_000));
+		// (The stream reads a step ahead of its reader: the closing line may still be in its buffer.)
+		assert.ok(small.sentAt !== undefined && small.sentAt >= 300_000, `a small body counts as sent once its file was read through (${small.sentAt})`);
+		const large = await readCountingSent(Buffer.concat([largeImage, largeImage]));
+		assert.ok(large.sentAt !== undefined && large.sentAt < large.read, `sent after ${large.sentAt} of ${large.read} bytes`);
+	});
+
 	test('fails the body rather than sending one of another length when a file changed size', async () => {
 		const body = multipartBody([
 			{ name: 'image', fileName: 'a.png', contentType: 'image/png', byteLength: 10, open: async () => Readable.from([Buffer.alloc(12)]) },

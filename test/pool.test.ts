@@ -60,6 +60,18 @@ describe('runPool', () => {
 		);
 	});
 
+	test('release() names the tasks that started in the slot it gave up', async () => {
+		const startedBy = new Map<number, number[]>();
+		await runPool(5, 2, async (index, release) => {
+			await tick();
+			startedBy.set(index, release());
+			assert.deepEqual(release(), [], 'a second release starts nothing');
+			return index;
+		}, { maxRunning: 4 });
+		// Items 0 and 1 start at once; each release hands the slot to the next one waiting.
+		assert.deepEqual([...startedBy.entries()].sort(([a], [b]) => a - b), [[0, [2]], [1, [3]], [2, [4]], [3, []], [4, []]]);
+	});
+
 	test('no tasks: done at once', async () => {
 		assert.deepEqual(await runPool(0, 4, async () => 1), []);
 	});

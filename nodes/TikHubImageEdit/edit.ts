@@ -20,15 +20,15 @@ export async function prepareEdit(ctx: IExecuteFunctions, itemIndex: number): Pr
 	const { images, mask } = await loadImages(ctx, itemIndex, sources, policy);
 	throwIfProblem(ctx, itemIndex, checkMask(images, mask));
 
-	return async ({ gate, answered }) => {
-		const requestPolicy = { ...policy, gate };
+	return async ({ gate, answered, sent }) => {
+		const requestPolicy = { ...policy, gate, onSent: sent };
 		const response = await callTikHub<ImagesResponse>(
 			ctx,
 			itemIndex,
 			{ method: 'POST', path: '/v1/images/edits', body: buildEditForm(fields, images, mask) },
 			requestPolicy,
 		);
-		answered(); // the next item's request goes out while this one's images are stored
+		await answered(); // the next item's request goes out before this one's images are stored
 		return await buildImageItems(ctx, itemIndex, response, {
 			fields,
 			output,

@@ -15,15 +15,15 @@ export async function prepareGenerate(ctx: IExecuteFunctions, itemIndex: number)
 	const { fields, output, policy } = readImageParameters(ctx, itemIndex);
 	throwIfProblem(ctx, itemIndex, checkImageFields(fields));
 
-	return async ({ gate, answered }) => {
-		const requestPolicy = { ...policy, gate };
+	return async ({ gate, answered, sent }) => {
+		const requestPolicy = { ...policy, gate, onSent: sent };
 		const response = await callTikHub<ImagesResponse>(
 			ctx,
 			itemIndex,
 			{ method: 'POST', path: '/v1/images/generations', body: buildGenerateBody(fields) },
 			requestPolicy,
 		);
-		answered(); // the next item's request goes out while this one's images are stored
+		await answered(); // the next item's request goes out before this one's images are stored
 		return await buildImageItems(ctx, itemIndex, response, {
 			fields,
 			output,

@@ -34,9 +34,16 @@ export interface MultipartBody {
 	readonly contentType: string;
 	/** The exact length of what open() yields. */
 	readonly contentLength: number;
-	/** A fresh body for one try. A Buffer only while no n8n stream has been seen (in-memory binary mode). */
-	open(): Promise<Readable | Buffer>;
+	/**
+	 * A fresh body for one try. A Buffer only while no n8n stream has been seen (in-memory binary
+	 * mode). `onSent` is called once the HTTP client has taken the whole stream, or its first
+	 * SENT_MARK bytes: the request is on its way (it is not called for a Buffer).
+	 */
+	open(onSent?: () => void): Promise<Readable | Buffer>;
 }
+
+/** How much of a streamed body counts as "sent": small bodies whole, large ones once started for real. */
+const SENT_MARK = 1024 * 1024;
 
 /** Slices of in-memory file parts handed to the socket at a time. */
 const MEMORY_CHUNK = 64 * 1024;
@@ -91,21 +98,29 @@ export function multipartBody(parts: FormPart[], boundary = `----TikHubFormBound
 		closing.length,
 	);
 
-	async function* chunks(): AsyncGenerator<Uint8Array> {
+	async function* chunks(onSent?: () => void): AsyncGenerator<Uint8Array> {
+		let handed = 0;
+		const counted = (chunk: Uint8Array) => {
+			handed += chunk.length;
+			if (handed >= SENT_MARK) onSent?.();
+			return chunk;
+		};
 		for (const [index, part] of parts.entries()) {
-			yield heads[index];
+			yield counted(heads[index]);
 			if (!isFile(part)) continue;
-			yield* fileChunks(part);
-			yield CRLF;
+			for await (const chunk of fileChunks(part)) yield counted(chunk);
+			yield counted(CRLF);
 		}
 		yield closing;
+		// The reader asks for more once it has written the last chunk: the whole body is handed over.
+		onSent?.();
 	}
 
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
 		contentLength,
-		async open() {
-			const stream = readableFrom(chunks());
+		async open(onSent) {
+			const stream = readableFrom(chunks(onSent));
 			if (stream) return stream;
 			const whole: Uint8Array[] = [];
 			for await (const chunk of chunks()) whole.push(chunk);

@@ -54,6 +54,12 @@ export interface RequestPolicy {
 	 * Retry-After pause runs past it, and each try's timeout is cut to the time left.
 	 */
 	deadline?: number;
+	/**
+	 * Called once the request is on its way: its streamed body handed to the HTTP client (or
+	 * its first megabyte), or, for a JSON or in-memory body, once n8n's client has it; at the
+	 * latest when the call ends. The item loop's hand-over (items/hand-over.ts) waits for it.
+	 */
+	onSent?: () => void;
 }
 
 /** What one try is given: its timeout (Timeout, or less near the deadline) and a signal that ends it. */
@@ -100,16 +106,21 @@ export async function callTikHub<T>(
 	const { baseUrl, secrets, apiKey } = await readCredentials(ctx, itemIndex);
 	const headers = { ...call.headers, ...(call.keyHeader ? { [call.keyHeader]: apiKey } : {}) };
 	const { body } = call;
+	let unsent = true;
+	const sent = () => {
+		if (unsent) policy.onSent?.();
+		unsent = false;
+	};
 	const response = await sendWithRetries(ctx, itemIndex, policy, secrets, async (attempt) => {
 		// A multipart body is opened for each try: its files are read again from the binary store.
-		const form = isMultipartBody(body) ? await body.open() : undefined;
+		const form = isMultipartBody(body) ? await body.open(sent) : undefined;
 		// A try given up (Timeout, Max Wait) may still be sending: closing its file ends the upload.
 		const closeForm = () => {
 			if (form && !Buffer.isBuffer(form)) form.destroy();
 		};
 		attempt.signal?.addEventListener('abort', closeForm, { once: true });
 		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
+			const answer = ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, {
 				method: call.method,
 				url: `${baseUrl}${call.path}`,
 				// A stream is piped to the socket by n8n's client (axios) as it is read.
@@ -126,13 +137,16 @@ export async function callTikHub<T>(
 				// An API call never needs a redirect, and the redirect follower keeps a copy of the
 				// whole request body (every image) in memory in case it has to send it again.
 				disableFollowRedirect: true,
-			})) as IN8nHttpFullResponse;
+			});
+			// A body that is not streamed went with the call.
+			if (!form || Buffer.isBuffer(form)) sent();
+			return (await answer) as IN8nHttpFullResponse;
 		} finally {
 			// A failed try may leave the body half read: close the file it was reading.
 			attempt.signal?.removeEventListener('abort', closeForm);
 			closeForm();
 		}
-	});
+	}).finally(sent);
 	if (call.responseType === 'text') return bodyText(response.body) as T;
 	return parseJsonBody<T>(ctx, itemIndex, response.body, secrets);
 }

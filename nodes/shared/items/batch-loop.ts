@@ -48,7 +48,7 @@ export async function runBatches<P>(ctx: IExecuteFunctions, plan: BatchPlan<P>):
 
 	const batches = groupInBatches(prepared, plan);
 	// A batch holds its slot to the end (answered() is the item loop's; batches have no use for it).
-	const run: RunContext = { gate: new BackoffGate(), answered: () => undefined };
+	const run: RunContext = { gate: new BackoffGate(), answered: async () => undefined, sent: () => undefined };
 	const results = await runPool(
 		batches.length,
 		BATCH_CONCURRENCY,

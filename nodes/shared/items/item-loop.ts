@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BackoffGate } from '../http/backoff-gate';
+import { HandOver } from './hand-over';
 import { readConcurrency } from './parameters';
 import { runPool, type Outcome } from './pool';
 
@@ -13,8 +14,9 @@ import { runPool, type Outcome } from './pool';
  *    item 7 stops the run (or becomes an error item) before items 0–6 are billed.
  * 2. **Send** the prepared items, `Concurrency` requests at a time, and turn each answer into
  *    output items. A job that calls `run.answered()` once its paid request is answered gives its
- *    slot to the next item while it stores its results, so the next request does not wait for
- *    that (at most twice `Concurrency` items are then in hand at once).
+ *    slot to the next item, and stores its results once that item's request is on its way, so
+ *    the next request does not wait for that (at most twice `Concurrency` items are then in
+ *    hand at once).
  *
  * Every input item ends as output items or, with On Error set to continue, as one error item
  * paired to it, in input order, shaped so that n8n routes it to the error output when On Error
@@ -24,8 +26,14 @@ import { runPool, type Outcome } from './pool';
 export interface RunContext {
 	/** Shared by the items of one run, so a 429 pauses them all. */
 	gate: BackoffGate;
-	/** The item's paid requests are answered: the next item's may start (optional to call). */
-	answered(): void;
+	/**
+	 * The item's paid requests are answered: the next item's may start (optional to call).
+	 * Resolves once that item's request is on its way; await it before storing results, so the
+	 * storing does not hold that request up (hand-over.ts).
+	 */
+	answered(): Promise<void>;
+	/** For the transport's `onSent`: this item's request is on its way. */
+	sent(): void;
 }
 
 /** What preparing an item yields: the work left to do, which sends requests. */
@@ -44,10 +52,21 @@ export async function runItems(
 
 	// Phase 2: the paid requests. An item that failed phase 1 fails here with the same error.
 	const gate = new BackoffGate();
+	const handOver = new HandOver(prepared.length);
 	const outcomes = await runPool(
 		prepared.length,
 		concurrency,
-		async (itemIndex, release) => await preparedValue(prepared[itemIndex])({ gate, answered: release }),
+		async (itemIndex, release) => {
+			try {
+				return await preparedValue(prepared[itemIndex])({
+					gate,
+					answered: async () => await handOver.after(release()),
+					sent: () => handOver.done(itemIndex),
+				});
+			} finally {
+				handOver.done(itemIndex);
+			}
+		},
 		{ ...pool, maxRunning: 2 * concurrency },
 	);
 	return [collectOutput(ctx, outcomes)];

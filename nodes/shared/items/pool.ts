@@ -19,10 +19,13 @@ export interface PoolOptions {
 	maxRunning?: number;
 }
 
+/** Gives up a task's slot; returns the indexes of the tasks that started in its place. */
+export type Release = () => number[];
+
 export async function runPool<T>(
 	count: number,
 	limit: number,
-	task: (index: number, release: () => void) => Promise<T>,
+	task: (index: number, release: Release) => Promise<T>,
 	options: PoolOptions = {},
 ): Promise<Array<Outcome<T>>> {
 	const outcomes: Array<Outcome<T>> = Array.from({ length: count }, () => ({ status: 'skipped' }));
@@ -34,7 +37,8 @@ export async function runPool<T>(
 	let failed = false;
 
 	return await new Promise((resolve) => {
-		const startMore = () => {
+		const startMore = (): number[] => {
+			const started: number[] = [];
 			while (
 				next < count &&
 				held < slots &&
@@ -42,19 +46,21 @@ export async function runPool<T>(
 				!(failed && options.stopOnFailure) &&
 				!options.shouldStop?.()
 			) {
+				started.push(next);
 				start(next++);
 			}
 			if (running === 0) resolve(outcomes);
+			return started;
 		};
 		const start = (index: number) => {
 			held++;
 			running++;
 			let holding = true;
-			const release = () => {
-				if (!holding) return;
+			const release = (): number[] => {
+				if (!holding) return [];
 				holding = false;
 				held--;
-				startMore();
+				return startMore();
 			};
 			void Promise.resolve()
 				.then(async () => await task(index, release))
