@@ -78,8 +78,10 @@ export async function readHead(
 	// walk must reach IEND) also reads it all, one part at a time, keeping only the head. The upload
 	// checks the size again: a file of another length fails its item rather than going out with a
 	// wrong Content-Length.
-	const known = await storedSize(ctx, metadata.id);
-	const readAll = known === undefined || onChunk !== undefined;
+	// (The stored size is only asked for when it saves reading: it costs the filesystem mode a
+	// file of its own to open and parse.)
+	const known = onChunk ? undefined : await storedSize(ctx, metadata.id);
+	const readAll = known === undefined;
 	const stream = await openBinaryStream(ctx, metadata.id, readAll ? PART_BYTES : HEAD_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
