@@ -25,6 +25,20 @@ describe('TikHub API credential', () => {
 		assert.equal(server.requests[0].path, '/v1/images/edits');
 	});
 
+	test('is loaded once per run, not once per request (n8n decrypts it from its database for each load)', async () => {
+		const { items, error, result } = await runEdit(server, {
+			parameters: { ...parameters, options: { concurrency: 2 } },
+			items: [imageItem(), imageItem(), imageItem(), imageItem()],
+		});
+		assert.equal(error, undefined);
+		assert.equal(items.length, 4);
+		assert.deepEqual(
+			server.requests.map((request) => request.authorization),
+			Array.from({ length: 4 }, () => `Bearer ${server.apiKey}`),
+		);
+		assert.equal(result.credentialReads.get('tikHubApi'), 1);
+	});
+
 	test('tolerates a trailing slash on the base URL', async () => {
 		const { error } = await runEdit(server, {
 			parameters,
@@ -82,7 +96,12 @@ describe('reading the credential', () => {
 		const { ctx, reads } = context([{ apiKey: ' sk-1 ', baseUrl: 'http://127.0.0.1:1/' }]);
 		const first = await readCredentials(ctx, 0);
 		const again = await Promise.all([readCredentials(ctx, 1), readCredentials(ctx, 2)]);
-		assert.deepEqual(first, { baseUrl: 'http://127.0.0.1:1', secrets: [' sk-1 ', 'sk-1'], apiKey: 'sk-1' });
+		assert.deepEqual(first, {
+			baseUrl: 'http://127.0.0.1:1',
+			secrets: [' sk-1 ', 'sk-1'],
+			apiKey: 'sk-1',
+			decrypted: { apiKey: ' sk-1 ', baseUrl: 'http://127.0.0.1:1/' },
+		});
 		assert.deepEqual(again, [first, first]);
 		assert.equal(reads(), 1);
 		// Another run (another context object) reads it afresh.

@@ -17,6 +17,9 @@ import { ICredentialsHelper, NodeHelpers, isExpression } from 'n8n-workflow';
  * way n8n resolves it (expressions over `$credentials`).
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
+	/** Credential loads (n8n reads and decrypts a stored credential for each), by type. */
+	readonly reads = new Map<string, number>();
+
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -49,6 +52,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.data[type];
 		if (!stored) throw new Error(`No test credentials of type ${type}`);
+		this.reads.set(type, (this.reads.get(type) ?? 0) + 1);
 		// As n8n does: fill in the defaults of properties the stored data leaves out.
 		return NodeHelpers.getNodeParameters(
 			this.getType(type).properties,

@@ -63,6 +63,8 @@ export interface RunResult {
 	output(nodeName: string): INodeExecutionData[];
 	/** Items a node emitted on each of its outputs (the error output is the last one). */
 	outputs(nodeName: string): INodeExecutionData[][];
+	/** How many times a credential was loaded from the (stand-in) store, by type. */
+	credentialReads: Map<string, number>;
 }
 
 captureLogs();
@@ -142,8 +144,9 @@ export async function runWorkflow(
 		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
 	});
 
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, options.credentials);
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, options.credentials),
+		credentialsHelper,
 		hooks,
 		executionId: 'test-execution',
 		restApiUrl: 'http://127.0.0.1/rest',
@@ -191,6 +194,7 @@ export async function runWorkflow(
 			run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? ([] as INodeExecutionData[]),
 		outputs: (nodeName) =>
 			(run.data.resultData.runData[nodeName]?.[0]?.data?.main ?? []).map((items) => items ?? []),
+		credentialReads: credentialsHelper.reads,
 	};
 }
 

@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, ISupplyDataFunctions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	ISupplyDataFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { redact } from './error-messages';
@@ -15,6 +21,11 @@ export interface TikHubCredentials {
 	secrets: string[];
 	/** The key as sent (trimmed), for a provider-native key header; never for a message. */
 	apiKey: string;
+	/**
+	 * For n8n's authenticated request helper: the credential as read, so that the helper does
+	 * not load and decrypt it from n8n's database again for every request (see sendAs).
+	 */
+	decrypted: ICredentialDataDecryptedObject;
 }
 
 /** Any node context that can read the credential: an item's execution, a model list, a sub-node. */
@@ -69,7 +80,19 @@ async function readAndCheck(ctx: CredentialContext, itemIndex: number): Promise<
 			},
 		);
 	}
-	return { baseUrl, secrets: [rawKey, apiKey], apiKey };
+	return { baseUrl, secrets: [rawKey, apiKey], apiKey, decrypted: credentials as ICredentialDataDecryptedObject };
+}
+
+/**
+ * The 4th argument of `httpRequestWithAuthentication` that hands it the credential this run
+ * read: without it, n8n loads and decrypts the credential from its database for every request
+ * (~13 ms of a request's set-up in n8n 2.41.1, and four requests that start together queue for
+ * it). A copy, because n8n may merge a pre-authentication answer into what it is given.
+ */
+export function sendAs(credentials: TikHubCredentials): IAdditionalCredentialOptions {
+	return {
+		credentialsDecrypted: { id: '', name: TIKHUB_CREDENTIAL, type: TIKHUB_CREDENTIAL, data: { ...credentials.decrypted } },
+	};
 }
 
 /** Masks the credential's key in a text built from a response (e.g. a message in a 200 body). */

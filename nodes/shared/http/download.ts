@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { downloadError, type DownloadTarget } from './call-errors';
-import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
+import { readCredentials, sendAs, TIKHUB_CREDENTIAL } from './credentials';
 import { displayUrl } from './safe-url';
 import { sendWithRetries, type RequestPolicy } from './transport';
 
@@ -23,7 +23,8 @@ export async function downloadFile(
 	policy: RequestPolicy,
 	target: DownloadTarget,
 ): Promise<{ bytes: Buffer; contentType?: string }> {
-	const { baseUrl, secrets } = await readCredentials(ctx, itemIndex);
+	const credentials = await readCredentials(ctx, itemIndex);
+	const { baseUrl, secrets } = credentials;
 	const signal = ctx.getExecutionCancelSignal?.();
 	if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
 		throw downloadError(ctx, itemIndex, target, `"${displayUrl(url)}" is not a complete http(s) URL`);
@@ -48,7 +49,7 @@ export async function downloadFile(
 					abortSignal: attempt.signal ?? signal,
 				};
 				return (withKey
-					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options)
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TIKHUB_CREDENTIAL, options, sendAs(credentials))
 					: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			},
 			{ ...target, url: current },

@@ -10,7 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { settle } from '../items/settle';
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
 import { isMultipartBody, type MultipartBody } from './multipart';
-import { readCredentials, TIKHUB_CREDENTIAL } from './credentials';
+import { readCredentials, sendAs, TIKHUB_CREDENTIAL } from './credentials';
 import { clip, redact } from './error-messages';
 import {
 	deadlineError,
@@ -103,7 +103,8 @@ export async function callTikHub<T>(
 	call: TikHubCall,
 	policy: RequestPolicy,
 ): Promise<T> {
-	const { baseUrl, secrets, apiKey } = await readCredentials(ctx, itemIndex);
+	const credentials = await readCredentials(ctx, itemIndex);
+	const { baseUrl, secrets, apiKey } = credentials;
 	const headers = { ...call.headers, ...(call.keyHeader ? { [call.keyHeader]: apiKey } : {}) };
 	const { body } = call;
 	let unsent = true;
@@ -137,7 +138,7 @@ export async function callTikHub<T>(
 				// An API call never needs a redirect, and the redirect follower keeps a copy of the
 				// whole request body (every image) in memory in case it has to send it again.
 				disableFollowRedirect: true,
-			});
+			}, sendAs(credentials));
 			// A body that is not streamed went with the call.
 			if (!form || Buffer.isBuffer(form)) sent();
 			return (await answer) as IN8nHttpFullResponse;
