@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BackoffGate } from '../http/backoff-gate';
+import { readCredentials } from '../http/credentials';
 import { HandOver } from './hand-over';
 import { readConcurrency } from './parameters';
 import { runPool, type Outcome } from './pool';
@@ -88,6 +89,9 @@ export async function prepareItems<T>(
 ): Promise<{ prepared: Array<Outcome<T>>; pool: PoolSettings }> {
 	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
+	// n8n loads the credential from its database while the items are checked, not after; a
+	// credential that cannot be used is reported by each item's request (readCredentials).
+	void readCredentials(ctx, 0).catch(() => undefined);
 	const signal = ctx.getExecutionCancelSignal?.();
 	const pool = { stopOnFailure: !continueOnFail, shouldStop: () => signal?.aborted === true };
 	// Items are prepared side by side (reading headers, downloading URL images), but nothing is paid.
