@@ -34,9 +34,9 @@ export type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | ISup
 /**
  * Read once per node run (per context object): n8n loads and decrypts a credential from its
  * database on every getCredentials, and a batch calls TikHub once per item (a video node once
- * per status check). n8n's authenticated request helper still reads the credential itself
- * for every request, so the header sent is always the current one; this cache only serves
- * the base URL and the key to mask. A read that failed is not kept: each item reports it.
+ * per status check). The same read serves the base URL, the key to mask and, through sendAs,
+ * n8n's authenticated request helper (as most n8n nodes read a credential once per run). A
+ * read that failed is not kept: each item reports it with its own index.
  */
 const readPerRun = new WeakMap<CredentialContext, Promise<TikHubCredentials>>();
 
