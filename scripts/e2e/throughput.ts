@@ -102,7 +102,7 @@ function inputImages(): Record<string, Buffer> {
 	return files;
 }
 
-/** Notes when each request reached the stand-in (parsed; its 1 s runs from then on) into `into`. */
+/** Notes when each request reached the stand-in (once parsed: its 1 s started at its arrival, a few ms before) into `into`. */
 function stampArrivals(server: TikHubServer, into: number[]): void {
 	const push = server.requests.push.bind(server.requests);
 	server.requests.push = (...requests) => {
@@ -112,8 +112,8 @@ function stampArrivals(server: TikHubServer, into: number[]): void {
 }
 
 /**
- * The node's time split by the stand-in's arrival times (each answer leaves LATENCY_MS after its
- * request arrived, and frees a slot for the request `inFlight` places later): node start to the
+ * The node's time split by the stand-in's arrival times (each answer leaves at most LATENCY_MS after
+ * its request was parsed, and frees a slot for the request `inFlight` places later): node start to the
  * first request, an answer to the next request in its slot, the last answer to the node's end.
  */
 function breakdown(arrivals: number[], startTime: number, executionTime: number, inFlight: number): string {
