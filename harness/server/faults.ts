@@ -9,6 +9,7 @@ export type Fault =
 	| { kind: 'reset' }
 	| { kind: 'cutBody' }
 	| { kind: 'brokenJson' }
+	/** Answers normally after `ms`; the server's latency runs alongside it, from the request's arrival. */
 	| { kind: 'delay'; ms: number }
 	| { kind: 'emptyData' }
 	| { kind: 'noImage' };

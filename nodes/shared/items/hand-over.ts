@@ -23,6 +23,6 @@ export class HandOver {
 
 	/** Resolves once every item in `successors` has sent its request. */
 	async after(successors: number[]): Promise<void> {
-		await Promise.all(successors.map(async (index) => await this.sent[index]));
+		await Promise.all(successors.map((index) => this.sent[index]));
 	}
 }
