@@ -1,5 +1,7 @@
 import type { FixtureItem } from './engine/stand-in-nodes';
-import { encodePng } from './server';
+import { randomBytes } from 'node:crypto';
+
+import { encodePng, PNG_SIGNATURE, pngChunk } from './server';
 
 /** Small images made on the fly, so tests need no files on disk. */
 
@@ -7,6 +9,21 @@ export const RED = [255, 0, 0, 255] as const;
 
 export function png(width = 64, height = 64, rgba: readonly number[] = RED): Buffer {
 	return encodePng(width, height, rgba);
+}
+
+/**
+ * A PNG of `megabytes` MB: 64x64 in its header (so the stand-in answers small), with random IDAT
+ * data that is never inflated. `cut` is the same file stopping before its IEND chunk.
+ */
+export function largePngPair(megabytes: number): { whole: Buffer; cut: Buffer } {
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(64, 0);
+	ihdr.writeUInt32BE(64, 4);
+	ihdr[8] = 8; // bit depth
+	ihdr[9] = 6; // RGBA
+	const idat = pngChunk('IDAT', randomBytes(Math.round(megabytes * 1024 * 1024)));
+	const whole = Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), idat, pngChunk('IEND', Buffer.alloc(0))]);
+	return { whole, cut: whole.subarray(0, whole.length - 12) };
 }
 
 /** An input item with one PNG under `data` (or the given fields). */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, test } from '@jest/globals';
 
-import { imageItem, png } from '../harness/fixtures';
+import { imageItem, largePngPair, png } from '../harness/fixtures';
 import { readBinary } from '../harness/engine';
 import { runEdit } from '../harness/workflows';
 import type { BinaryMode } from '../harness/engine';
@@ -102,6 +102,34 @@ describe('the streamed multipart encoder', () => {
 		]);
 		await assert.rejects(readAll(await body.open()), /"a\.png" changed while it was being sent \(10 bytes expected\)/);
 	});
+
+	test('runs a file part\'s check on every byte sent, and ends the body before its closing line when the check fails', async () => {
+		const seen: number[] = [];
+		const checked = (problem?: Error) => ({ push: (chunk: Uint8Array) => seen.push(chunk.length), end: () => problem });
+		const part = (problem?: Error) => ({
+			name: 'image',
+			fileName: 'a.png',
+			contentType: 'image/png',
+			byteLength: 3000,
+			open: async () => Readable.from([Buffer.alloc(1000), Buffer.alloc(2000)]),
+			verify: () => checked(problem),
+		});
+		const fine = multipartBody([part()]);
+		assert.equal((await readAll(await fine.open())).length, fine.contentLength);
+		assert.deepEqual(seen, [1000, 2000]);
+
+		const body = multipartBody([part(new Error('the image is cut short'))]);
+		const stream = (await body.open()) as Readable;
+		let received = 0;
+		await assert.rejects(
+			(async () => {
+				for await (const chunk of stream) received += (chunk as Uint8Array).length;
+			})(),
+			/the image is cut short/,
+		);
+		// The file went out, its part's line break and the closing boundary did not.
+		assert.ok(received >= 3000 && received < body.contentLength, `${received} of ${body.contentLength} bytes`);
+	});
 });
 
 describe('uploads through n8n\'s request helper', () => {
@@ -128,6 +156,37 @@ describe('uploads through n8n\'s request helper', () => {
 		assert.ok(request.files[0].bytes.equals(largeImage));
 		assert.equal(items[0].binary?.data.fileName, 'фото-商品 1-edited.png');
 		assert.ok((await readBinary(items[0].binary!.data)).length > 0);
+	});
+
+	test('a PNG over 4 MB is walked as it is sent: a cut one ends its own upload unfinished (never billed, not retried) and fails its item; in-memory mode refuses it before sending', async () => {
+		// Over the 4 MB a PNG is walked through when its item is checked.
+		const { whole, cut } = largePngPair(4.5);
+		const items = [
+			imageItem({ data: { bytes: cut, fileName: 'cut.png', mimeType: 'image/png' } }),
+			imageItem({ data: { bytes: whole, fileName: 'whole.png', mimeType: 'image/png' } }),
+		];
+		const parameters = { model: 'gpt-image-2', prompt: 'x', options: { concurrency: 1 } };
+		const run = await runEdit(server, { parameters, items, binaryMode: 'filesystem', continueOnFail: true });
+		assert.equal(run.error, undefined, run.error?.message);
+		assert.match(String(run.items[0].json.error), /^The image "cut\.png" in "data" is cut short: it ends inside or right after its pixel data/);
+		assert.match(String(run.items[0].json.errorDescription), /The file is incomplete/);
+		assert.equal(run.items[1].json.error, undefined);
+		assert.ok(run.items[1].binary?.data);
+		// Only the whole image reached the API; the cut one's single try stopped short of its end.
+		assert.equal(server.requests.length, 1);
+		assert.ok(server.requests[0].files[0].bytes.equals(whole));
+		assert.equal(server.unfinishedUploads, 1);
+
+		server.reset();
+		const stopped = await runEdit(server, { parameters, items: items.slice(0, 1), binaryMode: 'filesystem' });
+		assert.match(stopped.error?.message ?? '', /The image "cut\.png" in "data" is cut short/);
+		assert.equal((stopped.error as { context?: { itemIndex?: number } }).context?.itemIndex, 0);
+		assert.equal(server.requests.length, 0);
+
+		server.reset();
+		const inMemory = await runEdit(server, { parameters, items: items.slice(0, 1), binaryMode: 'default' });
+		assert.match(inMemory.error?.message ?? '', /The image "cut\.png" in "data" is cut short/);
+		assert.equal(server.requests.length + server.unfinishedUploads, 0);
 	});
 
 	test.each(modes)('%s binary mode: a retry after a 500 sends the whole body again', async (binaryMode) => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 
 import { readBinary } from '../harness/engine';
+import { imageItem, largePngPair } from '../harness/fixtures';
 import { readMp4Duration, TINY_JPEG, type TikHubServer } from '../harness/server';
 import { createCalls, expectOneVideo, FAST, frameItem, runVideo, statusChecks, useServer, type VideoResult } from './video-harness';
 
@@ -92,6 +93,17 @@ describe('Seedance generate', () => {
 		await oneVideo(run);
 		const [, image] = (creates()[0].body as { content: Array<{ image_url?: { url: string } }> }).content;
 		assert.equal(image.image_url?.url, `data:image/jpeg;base64,${TINY_JPEG.toString('base64')}`);
+	});
+
+	test('a first frame over 4 MB that is cut short is refused before the task is created (filesystem mode: walked as it is read)', async () => {
+		const { cut } = largePngPair(4.5);
+		const run = await runVideo(server, {
+			parameters: { provider: 'seedance', prompt: 'x', imageSource: 'binary', options: FAST },
+			items: [imageItem({ data: { bytes: cut, fileName: 'frame.png', mimeType: 'image/png' } })],
+			binaryMode: 'filesystem',
+		});
+		assert.match(run.error?.message ?? '', /The image "frame\.png" in "data" is cut short/);
+		assert.equal(creates().length, 0);
 	});
 
 	test('image-to-video from a URL: the URL is passed on for Seedance to fetch, without a prompt', async () => {

@@ -33,6 +33,8 @@ export interface TikHubServer {
 	latencyMs: number;
 	/** Peak number of image requests being handled at once. */
 	maxInFlight: number;
+	/** Image requests whose body never arrived whole: the client stopped sending (they are not in `requests`). */
+	unfinishedUploads: number;
 	/** How many GET /files/* were served. */
 	fileRequests: number;
 	/** The Authorization header of each GET /files/* served (undefined when none was sent). */
@@ -158,7 +160,10 @@ export async function startTikHubServer(options: ServerOptions = {}): Promise<Ti
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string) => {
 		const isImages = req.method === 'POST' && path in IMAGE_ENDPOINTS;
 		const signal = isImages ? track(res) : undefined;
-		const body = await readBody(req);
+		const body = await readBody(req).catch((error: unknown) => {
+			if (isImages) server.unfinishedUploads++;
+			throw error;
+		});
 		if (signal) return handleImages(req, res, path, body, signal);
 		const recorded = await recordRequest(req, path, body);
 		record(recorded);
@@ -238,6 +243,7 @@ export async function startTikHubServer(options: ServerOptions = {}): Promise<Ti
 		requests: [],
 		latencyMs: 0,
 		maxInFlight: 0,
+		unfinishedUploads: 0,
 		fileRequests: 0,
 		fileAuthorizations: [],
 		videos,
@@ -252,6 +258,7 @@ export async function startTikHubServer(options: ServerOptions = {}): Promise<Ti
 			faults = [];
 			server.latencyMs = 0;
 			server.maxInFlight = 0;
+			server.unfinishedUploads = 0;
 			server.fileRequests = 0;
 			server.fileAuthorizations.length = 0;
 			videos.reset();

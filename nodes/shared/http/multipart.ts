@@ -25,6 +25,19 @@ export interface FilePart {
 	byteLength: number;
 	/** The bytes for one try: a stream from n8n's binary store, or bytes held in memory. */
 	open(): Promise<Readable | Uint8Array>;
+	/** A check run on the bytes as they are sent (see UploadCheck), made afresh for each try. */
+	verify?(): UploadCheck;
+}
+
+/**
+ * A check of a file that only its whole bytes can answer (a large PNG's chunk walk), run while
+ * it is sent rather than read through once more beforehand. Its error ends the body before the
+ * file part's closing line, so the server never receives a whole request to act on or bill.
+ */
+export interface UploadCheck {
+	push(chunk: Uint8Array): void;
+	/** The error to stop the upload with, once every byte was pushed; undefined when the file is fine. */
+	end(): Error | undefined;
 }
 
 export type FormPart = TextPart | FilePart;
@@ -53,9 +66,9 @@ const CRLF = Buffer.from('\r\n');
 /** A file part named `name` from a file that knows its name, type, size and bytes (an UploadFile). */
 export function filePart(
 	name: string,
-	file: { fileName: string; mimeType: string; byteLength: number; open(): Promise<Readable | Uint8Array> },
+	file: { fileName: string; mimeType: string; byteLength: number; open(): Promise<Readable | Uint8Array>; verify?(): UploadCheck },
 ): FilePart {
-	return { name, fileName: file.fileName, contentType: file.mimeType, byteLength: file.byteLength, open: file.open };
+	return { name, fileName: file.fileName, contentType: file.mimeType, byteLength: file.byteLength, open: file.open, verify: file.verify };
 }
 
 export function isMultipartBody(body: unknown): body is MultipartBody {
@@ -129,11 +142,16 @@ export function multipartBody(parts: FormPart[], boundary = `----TikHubFormBound
 	};
 }
 
-/** A file part's bytes, checked against the size announced in Content-Length. */
+/**
+ * A file part's bytes, checked against the size announced in Content-Length and by the part's
+ * own check (UploadCheck): either failure ends the body before its last bytes.
+ */
 async function* fileChunks(part: FilePart): AsyncGenerator<Uint8Array> {
 	const source = await part.open();
+	const check = part.verify?.();
 	let sent = 0;
 	if (source instanceof Uint8Array) {
+		check?.push(source);
 		for (; sent < source.length; sent += MEMORY_CHUNK) yield source.subarray(sent, sent + MEMORY_CHUNK);
 		sent = source.length;
 	} else {
@@ -141,6 +159,7 @@ async function* fileChunks(part: FilePart): AsyncGenerator<Uint8Array> {
 		for await (const chunk of source as AsyncIterable<Uint8Array>) {
 			sent += chunk.length;
 			if (sent > part.byteLength) break;
+			check?.push(chunk);
 			yield chunk;
 		}
 	}
@@ -148,4 +167,6 @@ async function* fileChunks(part: FilePart): AsyncGenerator<Uint8Array> {
 		// Sending on would put a body of the wrong length on the wire.
 		throw new Error(`The file "${part.fileName}" changed while it was being sent (${part.byteLength} bytes expected)`);
 	}
+	const problem = check?.end();
+	if (problem) throw problem;
 }

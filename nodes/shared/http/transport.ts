@@ -5,7 +5,7 @@ import type {
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { settle } from '../items/settle';
 import { BackoffGate, sleepUnlessAborted } from './backoff-gate';
@@ -140,8 +140,18 @@ export async function callTikHub<T>(
 				disableFollowRedirect: true,
 			}, sendAs(credentials));
 			// A body that is not streamed went with the call.
-			if (!form || Buffer.isBuffer(form)) sent();
-			return (await answer) as IN8nHttpFullResponse;
+			if (!form || Buffer.isBuffer(form)) {
+				sent();
+				return (await answer) as IN8nHttpFullResponse;
+			}
+			// A check of a file while it is sent (a cut PNG) ends the body with the item's own
+			// error; n8n's client would report only a broken connection.
+			const refused = new Promise<never>((_resolve, reject) => {
+				form.once('error', (error: unknown) => {
+					if (error instanceof NodeOperationError) reject(error);
+				});
+			});
+			return (await Promise.race([answer, refused])) as IN8nHttpFullResponse;
 		} finally {
 			// A failed try may leave the body half read: close the file it was reading.
 			attempt.signal?.removeEventListener('abort', closeForm);
@@ -194,6 +204,8 @@ export async function sendWithRetries(
 		const response = 'value' in sent ? sent.value : undefined;
 		if (response === undefined) {
 			const error = 'error' in sent ? sent.error : undefined;
+			// The node's own check stopped the upload (callTikHub): not a network failure to retry.
+			if (error instanceof NodeOperationError) throw error;
 			// Cut short by the deadline rather than by Timeout: the time allowed ran out.
 			if (timer.timedOut && timeoutMs < policy.timeoutMs) throw deadlineError(ctx, itemIndex, download);
 			const code = timer.timedOut ? 'ETIMEDOUT' : networkErrorCode(error);

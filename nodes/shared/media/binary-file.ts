@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { UploadCheck } from '../http/multipart';
 import { openBinaryStream, type Readable } from './readable';
 
 /**
@@ -25,6 +26,8 @@ export interface UploadFile {
 	 * store, or the bytes themselves in n8n's in-memory mode.
 	 */
 	open(): Promise<Readable | Buffer>;
+	/** A check of the bytes as they are sent, for what the item's check could not read (../http/multipart.ts). */
+	verify?(): UploadCheck;
 }
 
 /** Chunks read from the binary store at a time: what an upload holds of each file in flight. */
@@ -56,48 +59,69 @@ export function binaryField(
 	});
 }
 
+/** What `readHead` found: the file's first bytes, its length, and whether its listener saw it all. */
+export interface FileHead {
+	head: Buffer;
+	byteLength: number;
+	/** Whether `listener.onChunk` saw every byte (false: the file is over `listener.upTo`). */
+	readWhole: boolean;
+}
+
 /**
- * The first bytes of a binary and its length, without holding the whole file. `onChunk` sees
- * every byte as it streams past (e.g. a PNG's chunk walk, shared/media/png-scan.ts).
+ * The first bytes of a binary and its length, without holding the whole file. A listener sees
+ * every byte as it streams past (e.g. a PNG's chunk walk, shared/media/png-scan.ts) for files
+ * up to `upTo` bytes; of a larger file it sees only the head (`readWhole` is then false).
  */
 export async function readHead(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	metadata: IBinaryData,
-	onChunk?: (chunk: Uint8Array) => void,
-): Promise<{ head: Buffer; byteLength: number }> {
+	listener?: { onChunk: (chunk: Uint8Array) => void; upTo: number },
+): Promise<FileHead> {
 	if (!metadata.id) {
 		// n8n's in-memory mode: the item already holds the whole file.
 		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-		onChunk?.(bytes);
-		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length };
+		listener?.onChunk(bytes);
+		return { head: Buffer.from(bytes.subarray(0, HEAD_BYTES)), byteLength: bytes.length, readWhole: true };
 	}
 	// The size the store recorded (filesystem, S3 and database modes all keep it) saves reading
-	// the whole file here; without one, read through to count. A listener (`onChunk`: a PNG's chunk
-	// walk must reach IEND) also reads it all, one part at a time, keeping only the head. The upload
-	// checks the size again: a file of another length fails its item rather than going out with a
-	// wrong Content-Length.
-	// (The stored size is only asked for when it saves reading: it costs the filesystem mode a
-	// file of its own to open and parse.)
-	const known = onChunk ? undefined : await storedSize(ctx, metadata.id);
-	const readAll = known === undefined;
+	// the whole file here; without one, read through to count. A listener reads files up to its
+	// `upTo` whole, one part at a time, keeping only the head: their size is counted on the way,
+	// and the stored size is asked for only once the head is passed. The upload checks the size
+	// again: a file of another length fails its item rather than going out with a wrong
+	// Content-Length. (The stored size costs the filesystem mode a file of its own to open and
+	// parse, so small files are not asked about.)
+	let known = listener ? undefined : await storedSize(ctx, metadata.id);
+	let readAll = known === undefined;
 	const stream = await openBinaryStream(ctx, metadata.id, readAll ? PART_BYTES : HEAD_BYTES);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let byteLength = 0;
+	let sizeAsked = false;
 	for await (const chunk of stream as AsyncIterable<Buffer>) {
 		if (headLength < HEAD_BYTES) {
 			const piece = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength));
 			head.push(piece);
 			headLength += piece.length;
 		}
-		onChunk?.(chunk);
+		listener?.onChunk(chunk);
 		byteLength += chunk.length;
 		if (!readAll && headLength >= HEAD_BYTES) break; // leaving the loop closes the stream
+		if (listener && !sizeAsked && byteLength >= HEAD_BYTES) {
+			// Past the head: a file over the listener's limit is left there.
+			sizeAsked = true;
+			const size = await storedSize(ctx, metadata.id);
+			if (size !== undefined && size > listener.upTo) {
+				known = size;
+				readAll = false;
+				break;
+			}
+		}
 	}
 	// Read whole (or shorter than the head): the count is exact.
-	return { head: Buffer.concat(head), byteLength: readAll || headLength < HEAD_BYTES ? byteLength : (known as number) };
+	const whole = readAll || headLength < HEAD_BYTES;
+	return { head: Buffer.concat(head), byteLength: whole ? byteLength : (known as number), readWhole: whole };
 }
 
 async function storedSize(ctx: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
@@ -125,13 +149,21 @@ export function binaryReader(
 			: await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 }
 
-/** Reads a whole UploadFile, for a JSON body that carries it inline (base64). */
+/** Reads a whole UploadFile, for a JSON body that carries it inline (base64), and runs its check. */
 export async function readUploadBytes(file: UploadFile): Promise<Buffer> {
 	const source = await file.open();
-	if (Buffer.isBuffer(source)) return source;
-	const chunks: Buffer[] = [];
-	for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
-	return Buffer.concat(chunks);
+	let bytes: Buffer;
+	if (Buffer.isBuffer(source)) bytes = source;
+	else {
+		const chunks: Buffer[] = [];
+		for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
+		bytes = Buffer.concat(chunks);
+	}
+	const check = file.verify?.();
+	check?.push(bytes);
+	const problem = check?.end();
+	if (problem) throw problem;
+	return bytes;
 }
 
 /** A file name with an extension that fits its bytes: kept when it has one of `extensions`, else given `extensions[0]`. */

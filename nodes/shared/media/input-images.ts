@@ -18,6 +18,7 @@ import { hasTransparentPixel as findTransparentPixel, PngWalker } from './png-sc
 import { isDataUrl } from './url-list';
 import { downloadFile } from '../http/download';
 import { displayUrl } from '../http/safe-url';
+import type { UploadCheck } from '../http/multipart';
 import type { RequestPolicy } from '../http/transport';
 
 /**
@@ -50,6 +51,13 @@ export interface InputImage extends UploadFile {
  */
 const MAX_BYTES: Record<ImageRole, number> = { image: 50 * 1024 * 1024, mask: 4 * 1024 * 1024, vision: 20 * 1024 * 1024 };
 
+/**
+ * PNGs up to this size are walked through to IEND when their item is checked, before any request
+ * of the run. A larger one is checked from its head then, and walked as it is sent (walkWhileSent):
+ * reading it through twice would double the time and the short-lived memory a large upload costs.
+ */
+const WALK_AT_CHECK_BYTES = 4 * 1024 * 1024;
+
 const ACCEPTED_KINDS: Record<ImageRole, string[]> = {
 	image: ['png', 'jpeg', 'webp'],
 	mask: ['png'],
@@ -75,10 +83,39 @@ export async function inspectBinaryImage(
 	const metadata = binaryField(ctx, itemIndex, property, fieldName, role);
 	const label = metadata.fileName ? `"${metadata.fileName}" in "${property}"` : `"${property}"`;
 	const walker = new PngWalker(role === 'mask' ? MAX_BYTES.mask : 0);
-	const { head, byteLength } = await readHead(ctx, itemIndex, property, metadata, (chunk) => walker.push(chunk));
-	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength, walker);
+	const { head, byteLength, readWhole } = await readHead(ctx, itemIndex, property, metadata, {
+		onChunk: (chunk) => walker.push(chunk),
+		// A mask is read whole (at most 4 MB): its pixels are looked at for transparency.
+		upTo: role === 'mask' ? Infinity : WALK_AT_CHECK_BYTES,
+	});
+	const info = checkImageBytes(ctx, itemIndex, label, role, head, byteLength, readWhole ? walker : undefined);
 	const read = binaryReader(ctx, itemIndex, property, metadata);
-	return await describeImage(label, metadata.fileName || property, info, head, byteLength, read, walker);
+	const image = await describeImage(label, metadata.fileName || property, info, head, byteLength, read, walker);
+	if (readWhole || info.kind !== 'png') return image;
+	return { ...image, verify: () => walkWhileSent(ctx, itemIndex, role, label) };
+}
+
+/**
+ * The chunk walk of a PNG too large to read through when its item was checked, run on its bytes
+ * as they are sent: a cut file ends its own upload before the body is whole, so TikHub never
+ * receives a request to act on (or bill), and the item fails with the same error as a small one.
+ */
+function walkWhileSent(ctx: IExecuteFunctions, itemIndex: number, role: ImageRole, label: string): UploadCheck {
+	const walker = new PngWalker();
+	return {
+		push: (chunk) => walker.push(chunk),
+		end: () => {
+			const problem = walker.problem();
+			return problem ? cutShortError(ctx, itemIndex, role, label, problem) : undefined;
+		},
+	};
+}
+
+function cutShortError(ctx: IExecuteFunctions, itemIndex: number, role: ImageRole, label: string, problem: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${role === 'mask' ? 'The mask' : 'The image'} ${label} ${problem}`, {
+		itemIndex,
+		description: 'The file is incomplete, e.g. an upload or download that stopped early. Read or download it again.',
+	});
 }
 
 /**
@@ -168,7 +205,11 @@ async function describeImage(
 	};
 }
 
-/** Type and size checks shared by binary and URL images; returns what the bytes are. */
+/**
+ * Type and size checks shared by binary and URL images; returns what the bytes are. `walker` has
+ * seen the whole file, or is undefined when only the head was read (the walk then runs as the
+ * file is sent).
+ */
 function checkImageBytes(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -176,7 +217,7 @@ function checkImageBytes(
 	role: ImageRole,
 	head: Buffer,
 	byteLength: number,
-	walker: PngWalker,
+	walker: PngWalker | undefined,
 ): ImageInfo {
 	const noun = role === 'mask' ? 'The mask' : 'The image';
 	const fail = (message: string, description?: string) =>
@@ -200,10 +241,8 @@ function checkImageBytes(
 	if (byteLength > MAX_BYTES[role]) {
 		throw fail(`is ${(byteLength / 1048576).toFixed(1)} MB; TikHub takes at most ${MAX_BYTES[role] / 1048576} MB`);
 	}
-	const cut = info.kind === 'png' ? walker.problem() : undefined;
-	if (cut) {
-		throw fail(cut, 'The file is incomplete, e.g. an upload or download that stopped early. Read or download it again.');
-	}
+	const cut = info.kind === 'png' ? walker?.problem() : undefined;
+	if (cut) throw cutShortError(ctx, itemIndex, role, label, cut);
 	return info;
 }
 
