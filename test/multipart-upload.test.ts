@@ -159,7 +159,7 @@ describe('uploads through n8n\'s request helper', () => {
 	});
 
 	test('a PNG over 4 MB is walked as it is sent: a cut one ends its own upload unfinished (never billed, not retried) and fails its item; in-memory mode refuses it before sending', async () => {
-		// Over the 4 MB a PNG is walked through when its item is checked.
+		// Larger than the 4 MB up to which a PNG is walked through when its item is checked.
 		const { whole, cut } = largePngPair(4.5);
 		const items = [
 			imageItem({ data: { bytes: cut, fileName: 'cut.png', mimeType: 'image/png' } }),
