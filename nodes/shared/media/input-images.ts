@@ -111,8 +111,13 @@ function walkWhileSent(ctx: IExecuteFunctions, itemIndex: number, role: ImageRol
 	};
 }
 
+/** How messages about an input image begin. */
+function subject(role: ImageRole): string {
+	return role === 'mask' ? 'The mask' : 'The image';
+}
+
 function cutShortError(ctx: IExecuteFunctions, itemIndex: number, role: ImageRole, label: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${role === 'mask' ? 'The mask' : 'The image'} ${label} ${problem}`, {
+	return new NodeOperationError(ctx.getNode(), `${subject(role)} ${label} ${problem}`, {
 		itemIndex,
 		description: 'The file is incomplete, e.g. an upload or download that stopped early. Read or download it again.',
 	});
@@ -219,9 +224,8 @@ function checkImageBytes(
 	byteLength: number,
 	walker: PngWalker | undefined,
 ): ImageInfo {
-	const noun = role === 'mask' ? 'The mask' : 'The image';
 	const fail = (message: string, description?: string) =>
-		new NodeOperationError(ctx.getNode(), `${noun} ${label} ${message}`, { itemIndex, description });
+		new NodeOperationError(ctx.getNode(), `${subject(role)} ${label} ${message}`, { itemIndex, description });
 	if (byteLength === 0) throw fail('is empty (0 bytes)', 'The node or URL that produced it gave an empty file.');
 	const info = readImageInfo(head);
 	if (!info) {
