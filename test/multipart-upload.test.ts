@@ -21,6 +21,14 @@ const largeImage = Buffer.concat([png(64, 64), randomBytes(700_000)]);
 const prompt = 'Mets un chapeau rouge 🎩 sur le produit\nzweite Zeile\r\n"dritte" Zeile';
 const fileName = 'фото-商品 1.png';
 
+/** Polls `done` every 10 ms for up to 5 s; fails naming `what` if it never holds. */
+async function waitFor(done: () => boolean, what: string): Promise<void> {
+	for (let waited = 0; !done(); waited += 10) {
+		if (waited >= 5000) assert.fail(`waited 5 s for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
 async function readAll(body: Readable | Buffer): Promise<Buffer> {
 	if (Buffer.isBuffer(body)) return body;
 	const chunks: Buffer[] = [];
@@ -182,6 +190,9 @@ describe('uploads through n8n\'s request helper', () => {
 		assert.match(stopped.error?.message ?? '', /The image "cut\.png" in "data" is cut short/);
 		assert.equal((stopped.error as { context?: { itemIndex?: number } }).context?.itemIndex, 0);
 		assert.equal(server.requests.length, 0);
+		// The node ends as soon as its upload is stopped; the server sees the connection go a moment
+		// later. Waited for here, so that it is not counted in the next run.
+		await waitFor(() => server.unfinishedUploads === 1, 'the stopped run\'s unfinished upload');
 
 		server.reset();
 		const inMemory = await runEdit(server, { parameters, items: items.slice(0, 1), binaryMode: 'default' });
